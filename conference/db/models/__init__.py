@@ -1,0 +1,31 @@
+"""All tables; each area keeps its own module and is imported here so the metadata is complete."""
+
+from conference.db.models.core import (
+    Bookmark,
+    Conference,
+    Login,
+    Notification,
+    RoundTable,
+    Session,
+    SessionSpeaker,
+    SessionTheme,
+    Speaker,
+    Stage,
+    Theme,
+    User,
+)
+
+__all__ = [
+    "Bookmark",
+    "Conference",
+    "Login",
+    "Notification",
+    "RoundTable",
+    "Session",
+    "SessionSpeaker",
+    "SessionTheme",
+    "Speaker",
+    "Stage",
+    "Theme",
+    "User",
+]

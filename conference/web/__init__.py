@@ -1,0 +1,1 @@
+"""HTTP and websocket edges: pages, the JSON API, the /ws endpoint."""

@@ -1,0 +1,24 @@
+"""Every route of the app, gathered from the modules that own them."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from conference.web import pages
+from conference.web.api import accounts, health
+from conference.web.templating import STATIC_DIR
+
+API_MODULES = [accounts]
+
+
+def routes() -> list[BaseRoute]:
+    api: list[BaseRoute] = []
+    for module in API_MODULES:
+        api.extend(module.routes)
+    return [
+        *health.routes,
+        Mount("/api/v1", routes=api),
+        Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
+        *pages.routes,
+    ]
