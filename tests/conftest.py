@@ -133,3 +133,15 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+async def loaded(app):
+    """The app with the real `schedule.yaml` loaded; returns the Programme that was loaded."""
+    from conference import programme
+    from conference.schedule.loader import load_programme_file
+
+    loaded_programme = load_programme_file(ROOT / "schedule.yaml")
+    async with app.state.db.session() as db:
+        await programme.replace_programme(db, loaded_programme)
+    return loaded_programme

@@ -11,6 +11,7 @@ from conference.db.models.core import (
     SessionTheme,
     Speaker,
     Stage,
+    TableSeat,
     Theme,
     User,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "SessionTheme",
     "Speaker",
     "Stage",
+    "TableSeat",
     "Theme",
     "User",
 ]
