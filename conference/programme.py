@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -511,7 +511,7 @@ async def check_session(db: AsyncSession, session: Session) -> None:
     first, last = session.start.astimezone(tz).date(), session.end.astimezone(tz).date()
     if first < conference.start_date or last > conference.end_date:
         raise Invalid(
-            f"the session must lie within the conference days ({conference.start_date} to {conference.end_date})",
+            f"the session must lie within the days {conference.start_date} to {conference.end_date}",
             {"start": "outside the conference days"},
         )
     others = select(Session).where(
