@@ -1,5 +1,6 @@
 """All tables; each area keeps its own module and is imported here so the metadata is complete."""
 
+from conference.db.models.breakouts import BreakoutMember, BreakoutRoom, BreakoutRound
 from conference.db.models.core import (
     Bookmark,
     Conference,
@@ -18,6 +19,9 @@ from conference.db.models.core import (
 
 __all__ = [
     "Bookmark",
+    "BreakoutMember",
+    "BreakoutRoom",
+    "BreakoutRound",
     "Conference",
     "Login",
     "Notification",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 13:50:20.052910
+Create Date: 2026-11-25 13:58:07.595698
 """
 
 import sqlalchemy as sa
@@ -174,6 +174,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_bookmarks_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "breakout_rounds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("duration_minutes", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.Column("ends_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.Column("close_reason", sa.String(length=16), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["users.id"],
+            name=op.f("fk_breakout_rounds_created_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            name=op.f("fk_breakout_rounds_session_id_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_breakout_rounds")),
+    )
+    with op.batch_alter_table("breakout_rounds", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_breakout_rounds_ends_at"), ["ends_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_breakout_rounds_session_id"), ["session_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_breakout_rounds_status"), ["status"], unique=False)
+
+    op.create_table(
         "round_tables",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("session_id", sa.Integer(), nullable=False),
@@ -237,6 +269,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("session_id", "theme_id", name=op.f("pk_session_themes")),
     )
     op.create_table(
+        "breakout_rooms",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["breakout_rounds.id"],
+            name=op.f("fk_breakout_rooms_round_id_breakout_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_breakout_rooms")),
+    )
+    with op.batch_alter_table("breakout_rooms", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_breakout_rooms_round_id"), ["round_id"], unique=False)
+
+    op.create_table(
         "table_seats",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("table_id", sa.Integer(), nullable=False),
@@ -265,22 +315,67 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_table_seats_table_id"), ["table_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_table_seats_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "breakout_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("room_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("how", sa.String(length=8), nullable=False),
+        sa.Column("assigned_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["room_id"],
+            ["breakout_rooms.id"],
+            name=op.f("fk_breakout_members_room_id_breakout_rooms"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["breakout_rounds.id"],
+            name=op.f("fk_breakout_members_round_id_breakout_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_breakout_members_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_breakout_members")),
+        sa.UniqueConstraint("round_id", "user_id", name=op.f("uq_breakout_members_round_id_user_id")),
+    )
+    with op.batch_alter_table("breakout_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_breakout_members_room_id"), ["room_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_breakout_members_user_id"), ["user_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("breakout_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_breakout_members_user_id"))
+        batch_op.drop_index(batch_op.f("ix_breakout_members_room_id"))
+
+    op.drop_table("breakout_members")
     with op.batch_alter_table("table_seats", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_table_seats_user_id"))
         batch_op.drop_index(batch_op.f("ix_table_seats_table_id"))
 
     op.drop_table("table_seats")
+    with op.batch_alter_table("breakout_rooms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_breakout_rooms_round_id"))
+
+    op.drop_table("breakout_rooms")
     op.drop_table("session_themes")
     op.drop_table("session_speakers")
     with op.batch_alter_table("round_tables", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_round_tables_session_id"))
 
     op.drop_table("round_tables")
+    with op.batch_alter_table("breakout_rounds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_breakout_rounds_status"))
+        batch_op.drop_index(batch_op.f("ix_breakout_rounds_session_id"))
+        batch_op.drop_index(batch_op.f("ix_breakout_rounds_ends_at"))
+
+    op.drop_table("breakout_rounds")
     with op.batch_alter_table("bookmarks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_bookmarks_user_id"))
         batch_op.drop_index(batch_op.f("ix_bookmarks_session_id"))
