@@ -14,11 +14,14 @@ from conference.db.models.core import (
     Theme,
     User,
 )
+from conference.db.models.realtime import ChannelCounter, Message
 
 __all__ = [
     "Bookmark",
+    "ChannelCounter",
     "Conference",
     "Login",
+    "Message",
     "Notification",
     "RoundTable",
     "Session",
