@@ -16,14 +16,17 @@ from conference.db.models.core import (
     Theme,
     User,
 )
+from conference.db.models.realtime import ChannelCounter, Message
 
 __all__ = [
     "Bookmark",
     "BreakoutMember",
     "BreakoutRoom",
     "BreakoutRound",
+    "ChannelCounter",
     "Conference",
     "Login",
+    "Message",
     "Notification",
     "RoundTable",
     "Session",
