@@ -6,10 +6,10 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from conference.web import pages, ws
-from conference.web.api import accounts, agenda, health, programme, rooms
+from conference.web.api import accounts, agenda, breakouts, health, programme, rooms, roundtables
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, rooms]
+API_MODULES = [accounts, programme, agenda, rooms, breakouts, roundtables]
 
 
 def routes() -> list[BaseRoute]:

@@ -16,4 +16,10 @@ def _hub(app: Starlette) -> AbstractAsyncContextManager[None]:
     return hub_service(app)
 
 
-SERVICES: list[Service] = [_hub]
+def _breakouts(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.web.breakout_live import breakout_service
+
+    return breakout_service(app)
+
+
+SERVICES: list[Service] = [_hub, _breakouts]
