@@ -134,6 +134,9 @@ class BreakoutTimer:
         self.app = app
         self._wake = asyncio.Event()
         self._stopping = False
+        self._looking = False
+        self._looks = 0
+        self._looked = asyncio.Condition()
 
     def wake(self) -> None:
         """Look again now (a round was opened or its end moved)."""
@@ -145,14 +148,27 @@ class BreakoutTimer:
         self._stopping = True
         self._wake.set()
 
+    async def look_now(self) -> None:
+        """Wakes the timer and returns once it has looked at the database after this call."""
+        async with self._looked:
+            # A look already under way may have read the database before the caller's change.
+            target = self._looks + (2 if self._looking else 1)
+            self.wake()
+            await self._looked.wait_for(lambda: self._looks >= target)
+
     async def run(self) -> None:
         while not self._stopping:
             self._wake.clear()
+            self._looking = True
             try:
                 timeout = await self._close_due()
             except Exception:  # a database hiccup must not stop the timer for good
                 logger.exception("breakout timer failed; retrying in %s s", POLL_SECS)
                 timeout = POLL_SECS
+            async with self._looked:
+                self._looking = False
+                self._looks += 1
+                self._looked.notify_all()
             if self._stopping:
                 return
             with suppress(TimeoutError):
