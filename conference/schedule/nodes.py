@@ -167,7 +167,7 @@ class NodeReader:
             elif name == "<<":
                 self.report(name_node, path, "YAML merge keys (<<) are not supported; write the fields out")
             else:
-                self.report(name_node, field, f'unknown field "{name}"{suggestion(name, spec)}')
+                self.report(name_node, field, f'unknown field "{_short(name)}"{suggestion(name, spec)}')
         fields = Fields(node, path, values)
         for name, required in spec.items():
             if required and name not in values:
