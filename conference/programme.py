@@ -9,10 +9,11 @@ from datetime import UTC, date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from conference.db.base import signal
 from conference.db.models import (
     Conference,
     RoundTable,
@@ -45,6 +46,12 @@ async def get_conference(db: AsyncSession) -> Conference:
     if conference is None:
         raise NotFound("no programme has been loaded yet")
     return conference
+
+
+async def touch(db: AsyncSession) -> None:
+    """Record that the programme changed (sessions, tables or seats): caches drop what they hold."""
+    await db.execute(update(Conference).values(revision=Conference.revision + 1))
+    signal(db, "programme")
 
 
 async def is_empty(db: AsyncSession) -> bool:
@@ -205,28 +212,31 @@ async def to_programme(db: AsyncSession) -> model.Programme:
             )
             for s in speakers
         ),
-        sessions=tuple(
-            model.Session(
-                key=s.key,
-                title=s.title,
-                kind=s.kind,
-                start=s.start.astimezone(tz),
-                end=s.end.astimezone(tz),
-                stage=s.stage.key,
-                themes=tuple(link.theme.slug for link in s.themes),
-                speakers=tuple(link.speaker.key for link in s.speakers),
-                description=s.description,
-                stream_url=s.stream_url,
-                capacity=s.capacity,
-                qa_moderated=s.qa_moderated,
-                language=s.language,
-                interpretation_url=s.interpretation_url,
-                tables=tuple(
-                    model.Table(key=t.key, topic=t.topic, host=t.host, seats=t.seats, language=t.language)
-                    for t in s.tables
-                ),
-            )
-            for s in sessions
+        sessions=tuple(session_item(s, tz) for s in sessions),
+    )
+
+
+def session_item(s: Session, tz: ZoneInfo | None = None) -> model.Session:
+    """A stored session as the file model (times in `tz`, UTC by default)."""
+    tz = tz or UTC
+    return model.Session(
+        key=s.key,
+        title=s.title,
+        kind=s.kind,
+        start=s.start.astimezone(tz),
+        end=s.end.astimezone(tz),
+        stage=s.stage.key,
+        themes=tuple(link.theme.slug for link in s.themes),
+        speakers=tuple(link.speaker.key for link in s.speakers),
+        description=s.description,
+        stream_url=s.stream_url,
+        capacity=s.capacity,
+        qa_moderated=s.qa_moderated,
+        language=s.language,
+        interpretation_url=s.interpretation_url,
+        tables=tuple(
+            model.Table(key=t.key, topic=t.topic, host=t.host, seats=t.seats, language=t.language)
+            for t in s.tables
         ),
     )
 
@@ -322,6 +332,7 @@ async def replace_programme(db: AsyncSession, incoming: model.Programme) -> Prog
     await _delete_missing(db, Speaker, "key", {s.key for s in incoming.speakers})
     await _delete_missing(db, Theme, "slug", {t.slug for t in incoming.themes})
     await _delete_missing(db, Stage, "key", {s.key for s in incoming.stages})
+    await touch(db)
     return diff
 
 
@@ -559,6 +570,7 @@ async def create_session(db: AsyncSession, change: SessionChange) -> Session:
     await check_session(db, session)
     db.add(session)
     await db.flush()
+    await touch(db)
     return session
 
 
@@ -596,6 +608,7 @@ async def update_session(db: AsyncSession, session_id: int, change: SessionChang
     await check_session(db, session)
     session.version += 1
     await db.flush()
+    await touch(db)
     return session
 
 
@@ -625,6 +638,7 @@ async def delete_session(db: AsyncSession, session_id: int) -> Session:
     session = await get_session(db, session_id)
     await db.delete(session)
     await db.flush()
+    await touch(db)
     return session
 
 

@@ -167,7 +167,7 @@ class NodeReader:
             elif name == "<<":
                 self.report(name_node, path, "YAML merge keys (<<) are not supported; write the fields out")
             else:
-                self.report(name_node, field, f'unknown field "{name}"{suggestion(name, spec)}')
+                self.report(name_node, field, f'unknown field "{_short(name)}"{suggestion(name, spec)}')
         fields = Fields(node, path, values)
         for name, required in spec.items():
             if required and name not in values:
@@ -306,10 +306,11 @@ class NodeReader:
         if node is None or raw is None:
             return None
         value = None
-        if node.tag == _INT:
+        # Pattern first: PyYAML's constructor fails on "!!int ''" and reads "!!int 1:30" as 90.
+        if node.tag == _INT and _DECIMAL_ONLY[_INT].match(raw):
             try:
                 value = yaml.constructor.SafeConstructor().construct_yaml_int(node)
-            except ValueError:
+            except ValueError:  # over Python's 4300-digit limit on int()
                 value = None
         if value is None or not low <= value <= high:
             self.report(node, fields.at(name), f'"{_short(raw)}" is not a whole number from {low} to {high}')

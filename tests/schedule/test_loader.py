@@ -534,6 +534,35 @@ field_names = st.sampled_from(
     "conference stages sessions themes speakers key title kind date start end stage tables seats slug name"
     " timezone start_date capacity language".split()
 )
+TRICKY_VALUES = [
+    "!!int ''",
+    "!!int -",
+    "!!int 1:30",
+    "!!float x",
+    "!!bool maybe",
+    "!!binary zz",
+    "!!timestamp x",
+    "!!null x",
+    "!custom x",
+    "&a [*a]",
+    "*nowhere",
+    "{<<: {a: 1}}",
+    "{? [a] : b}",
+    "[[[]]]",
+    "0x_",
+    "0b",
+    "+",
+    ".inf",
+    "24:00",
+    "1:2:3",
+    "2021-02-30",
+    "-1",
+    "99999999999999999999",
+    "'13:00'",
+    "~",
+    "''",
+]
+tricky_values = st.sampled_from(TRICKY_VALUES)
 yamlish = st.recursive(
     scalars,
     lambda children: (
@@ -557,7 +586,7 @@ def test_arbitrary_text_raises_nothing_but_schedule_error(text):
     _only_schedule_errors(text)
 
 
-@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(yamlish)
 def test_arbitrary_yaml_structure_raises_nothing_but_schedule_error(data):
     _only_schedule_errors(yaml.safe_dump(data, allow_unicode=True))
@@ -570,9 +599,36 @@ def test_valid_file_with_one_line_replaced_raises_nothing_but_schedule_error(dat
     index = data.draw(st.integers(0, len(lines) - 1))
     indent = data.draw(st.sampled_from(["", "  ", "    ", "      "]))
     replacement = data.draw(
-        st.text(max_size=30) | yamlish.map(lambda v: yaml.safe_dump(v, default_flow_style=True))
+        st.text(max_size=30)
+        | yamlish.map(lambda value: yaml.safe_dump(value, default_flow_style=True))
+        | st.tuples(field_names, tricky_values).map(": ".join)
     )
 
     lines[index] = indent + replacement.strip("\n")
 
     _only_schedule_errors("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("value", TRICKY_VALUES)
+def test_tricky_value_in_any_field_raises_nothing_but_schedule_error(value):
+    tables = "\n      - {key: t, topic: A, host: X, seats: 8, language: en}"
+    fields = {
+        **BASE_FIELDS,
+        "themes": "[legal]",
+        "speakers": "[ada]",
+        "capacity": "10",
+        "qa_moderated": "true",
+    }
+    fields |= {"language": "en", "stream_url": "https://a.example", "tables": tables, "description": "D"}
+    texts = [HEAD + session("rt", **{**fields, "kind": "roundtable", name: value}) for name in fields]
+    texts.append(
+        HEAD + session("rt", **{**fields, "kind": "roundtable", "tables": f"\n      - {{seats: {value}}}"})
+    )
+    texts += [
+        HEAD.replace("Europe/Paris", value),
+        HEAD.replace("2021-09-14", value),
+        HEAD.replace('"13:00"', value),
+    ]
+
+    for text in texts:
+        _only_schedule_errors(text)
