@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference import accounts
+from conference import accounts, programme
 from conference.db.models import RoundTable, Session, TableSeat, User
 from conference.errors import Conflict, NotFound
 
@@ -73,6 +73,8 @@ async def join(db: AsyncSession, table_id: int, user_id: int) -> SeatChange:
         # The same person joined another table of this session at the same moment (Postgres): their
         # other request won; ask them to retry rather than seat them twice.
         raise Conflict("you are taking another seat at this moment; try again") from None
+    # Seats taken are part of the programme's view: its caches must drop what they hold.
+    await programme.touch(db)
     return SeatChange(table.session_id, table.id, previous)
 
 
@@ -82,6 +84,8 @@ async def leave(db: AsyncSession, table_id: int, user_id: int) -> SeatChange:
         delete(TableSeat).where(TableSeat.table_id == table.id, TableSeat.user_id == user_id)
     )
     was_seated = result.rowcount > 0
+    if was_seated:
+        await programme.touch(db)
     return SeatChange(table.session_id, None, table.id if was_seated else None)
 
 

@@ -102,3 +102,14 @@ async def test_thirty_simultaneous_joins_on_eight_seats_seat_exactly_eight(clien
     assert (statuses.count(200), statuses.count(409), seated) == (8, 22, 8)
     assert {e["code"] for e in refused} == {"conflict"}
     assert "all 8 seats are taken" in refused[0]["message"]
+
+
+async def test_programme_shows_seats_taken_right_after_a_join(client, roundtable, guest):
+    table = roundtable["tables"]["plp-silk"]
+    await client.get(f"{API}/programme")  # fills the programme cache
+
+    await client.post(f"{API}/tables/{table}/join", headers=guest.headers)
+
+    body = (await client.get(f"{API}/programme")).json()
+    tables = [t for d in body["days"] for s in d["sessions"] for t in s.get("tables") or []]
+    assert next(t["taken"] for t in tables if t["id"] == table) == 1
