@@ -458,6 +458,12 @@ async def names(db: AsyncSession, user_ids: set[int]) -> dict[int, str]:
     return dict((await db.execute(select(User.id, User.name).where(User.id.in_(user_ids)))).all())
 
 
+async def attendees(db: AsyncSession, user_ids: set[int]) -> dict[int, str]:
+    """Names of those of `user_ids` who would be placed in rooms (not moderators or organisers)."""
+    staff = await _staff(db, user_ids)
+    return await names(db, user_ids - staff)
+
+
 def round_dict(round_: BreakoutRound) -> dict[str, Any]:
     return {
         "id": round_.id,

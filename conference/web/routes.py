@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from conference.web import pages, ws
+from conference.web import console, pages, ws
 from conference.web.api import accounts, agenda, breakouts, health, programme, rooms, roundtables
 from conference.web.templating import STATIC_DIR
 
@@ -33,5 +33,6 @@ def routes() -> list[BaseRoute]:
         *ws.routes,
         Mount("/api/v1", routes=api),
         Mount("/static", app=CachedStaticFiles(directory=str(STATIC_DIR)), name="static"),
+        *console.routes,
         *pages.routes,
     ]

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from conference import breakouts
+from conference import accounts, breakouts
 from conference.auth import require_viewer
 from conference.db.base import utcnow
 from conference.db.models import User
@@ -37,7 +37,18 @@ async def _view(request: Request, session_id: int, viewer: User, status: int = 2
             "channel": breakout_channel(mine),
             "video_url": video_url_for(request.app.state, "breakout", mine, viewer.name),
         }
+    if accounts.role_at_least(viewer.role, "moderator"):
+        body["present"] = await _present(request, session_id, body)
     return JSONResponse(body, status_code=status)
+
+
+async def _present(request: Request, session_id: int, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """People in the session's main room who are in no room of the round (for manual placing)."""
+    present = set(await request.app.state.hub.present_users(session_channel(session_id)))
+    placed = {m["id"] for room in body["rooms"] for m in room.get("members", [])}
+    async with request.app.state.db.reader() as db:
+        people = await breakouts.attendees(db, present - placed)
+    return [{"id": uid, "name": name} for uid, name in sorted(people.items(), key=lambda p: (p[1], p[0]))]
 
 
 async def list_breakouts(request: Request) -> JSONResponse:
