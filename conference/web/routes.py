@@ -6,10 +6,10 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from conference.web import pages
-from conference.web.api import accounts, health
+from conference.web.api import accounts, health, rooms
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts]
+API_MODULES = [accounts, rooms]
 
 
 def routes() -> list[BaseRoute]:

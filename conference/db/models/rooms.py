@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.db.base import Base, utcnow
 
-CHANNEL_LENGTH = 80
+CHANNEL_LENGTH = 64
 
 
 class Question(Base):
