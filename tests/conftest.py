@@ -133,3 +133,20 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+async def live_server(sqlite_url: str) -> AsyncIterator:
+    """The app on a real uvicorn on a free loopback port (SQLite); see tests/live.py."""
+    from tests.live import live_server as start
+
+    async with start(make_settings(sqlite_url)) as server:
+        yield server
+
+
+@pytest.fixture
+def start_live_server() -> object:
+    """`async with start_live_server(settings, config=None) as server:` for other settings."""
+    from tests.live import live_server as start
+
+    return start

@@ -5,11 +5,11 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from conference.web import pages
-from conference.web.api import accounts, health, rooms
+from conference.web import pages, ws
+from conference.web.api import accounts, health, live, rooms
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, rooms]
+API_MODULES = [accounts, rooms, live]
 
 
 def routes() -> list[BaseRoute]:
@@ -18,6 +18,7 @@ def routes() -> list[BaseRoute]:
         api.extend(module.routes)
     return [
         *health.routes,
+        *ws.routes,
         Mount("/api/v1", routes=api),
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
         *pages.routes,

@@ -14,6 +14,7 @@ from conference.db.models.core import (
     Theme,
     User,
 )
+from conference.db.models.realtime import ChannelCounter, Message
 from conference.db.models.rooms import (
     Block,
     ChannelSetting,
@@ -29,9 +30,11 @@ from conference.db.models.rooms import (
 __all__ = [
     "Block",
     "Bookmark",
+    "ChannelCounter",
     "ChannelSetting",
     "Conference",
     "Login",
+    "Message",
     "Mute",
     "Notification",
     "Poll",

@@ -1,84 +1,35 @@
-"""Live room reads over HTTP: a session's questions and polls, and the moderators' report queue."""
+"""Chat history of a channel: GET /rooms/{channel}/messages (members only, oldest first)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from conference import moderation, polls, qa
+from conference import chat
 from conference.auth import require_viewer
-from conference.db.models import Session
-from conference.errors import NotFound
-from conference.web.http import path_id
+from conference.errors import Forbidden, Invalid, NotFound
+from conference.realtime import channels
+from conference.web.http import query_int
+
+MAX_PAGE = 200
 
 
-def _session_channel(session_id: int) -> str:
-    # Kept in step with conference/realtime/channels.session_channel (the web layer may import it
-    # once the realtime package is on main; the spelling is fixed by SPEC).
-    return f"session:{session_id}"
-
-
-async def _require_session(db, session_id: int) -> None:
-    if await db.scalar(select(Session.id).where(Session.id == session_id)) is None:
-        raise NotFound(f"no session {session_id}")
-
-
-async def session_questions(request: Request) -> JSONResponse:
+async def messages(request: Request) -> JSONResponse:
+    """`after`: the first `limit` messages after it; else the latest `limit` (before `before`)."""
     viewer = await require_viewer(request)
-    session_id = path_id(request)
-    channel = _session_channel(session_id)
+    try:
+        channel = channels.parse(request.path_params["channel"])
+    except Invalid:
+        raise NotFound(f"no room {request.path_params['channel']!r}") from None
+    after = query_int(request, "after", -1, 0, 2**53) if request.query_params.get("after") else None
+    before = query_int(request, "before", -1, 0, 2**53) if request.query_params.get("before") else None
+    limit = query_int(request, "limit", 50, 1, MAX_PAGE)
     async with request.app.state.db.reader() as db:
-        await _require_session(db, session_id)
-        questions = await qa.for_viewer(db, viewer.user, channel)
-        voted = await qa.voted_ids(db, viewer.id, channel)
-    items = []
-    for question in questions:
-        item = question.event()
-        del item["type"]
-        item["voted"] = question.id in voted
-        items.append(item)
-    return JSONResponse({"questions": items})
+        if not await channels.may_join(db, viewer.user, channel):
+            raise Forbidden(f"you are not a member of {channel.name}")
+        rows, _more = await chat.page(db, channel.name, after=after, before=before, limit=limit)
+    return JSONResponse([row.event() for row in rows])
 
 
-async def session_polls(request: Request) -> JSONResponse:
-    viewer = await require_viewer(request)
-    session_id = path_id(request)
-    channel = _session_channel(session_id)
-    async with request.app.state.db.reader() as db:
-        await _require_session(db, session_id)
-        found = await polls.for_channel(db, channel)
-        mine = await polls.choices_of(db, viewer.id, channel)
-    items = []
-    for poll in found:
-        item = poll.event()
-        del item["type"]
-        item["my_vote"] = mine.get(poll.id)
-        items.append(item)
-    return JSONResponse({"polls": items})
-
-
-async def reports(request: Request) -> JSONResponse:
-    await require_viewer(request, role="moderator")
-    channel = request.query_params.get("channel") or None
-    open_only = request.query_params.get("all", "") not in ("1", "true")
-    async with request.app.state.db.reader() as db:
-        rows = await moderation.reports(db, channel, open_only=open_only)
-    return JSONResponse({"reports": [moderation.report_dict(row) for row in rows]})
-
-
-async def resolve_report(request: Request) -> JSONResponse:
-    viewer = await require_viewer(request, role="moderator")
-    async with request.app.state.db.session() as db:
-        row = await moderation.resolve_report(db, viewer.user, path_id(request))
-        body = moderation.report_dict(row)
-    return JSONResponse(body)
-
-
-routes = [
-    Route("/sessions/{id:int}/questions", session_questions, methods=["GET"]),
-    Route("/sessions/{id:int}/polls", session_polls, methods=["GET"]),
-    Route("/moderation/reports", reports, methods=["GET"]),
-    Route("/moderation/reports/{id:int}/resolve", resolve_report, methods=["POST"]),
-]
+routes = [Route("/rooms/{channel}/messages", messages, methods=["GET"])]
