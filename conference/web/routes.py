@@ -6,10 +6,10 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from conference.web import pages
-from conference.web.api import accounts, agenda, health, programme
+from conference.web.api import accounts, agenda, health, programme, setup
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda]
+API_MODULES = [accounts, programme, agenda, setup]
 
 
 def routes() -> list[BaseRoute]:
