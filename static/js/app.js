@@ -43,7 +43,7 @@
   function readCookie(name) {
     for (const part of document.cookie.split(";")) {
       const [key, ...rest] = part.trim().split("=");
-      if (key === name) return decodeURIComponent(rest.join("="));
+      if (key === name) return decodeURIComponent(rest.join("=").replace(/^"(.*)"$/, "$1"));
     }
     return "";
   }

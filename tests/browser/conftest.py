@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
 
 import pytest
 import uvicorn
@@ -204,11 +205,12 @@ def page(context: Any) -> Any:
 
 def sign_in(page: Any, email: str, password: str, next_path: str = "/") -> None:
     """Signs in through the sign-in page and waits for the redirect to `next_path`."""
-    page.goto(f"/login?next={next_path}")
+    page.goto(f"/login?next={quote(next_path)}")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{next_path}")
+    wanted = urlsplit(next_path).path
+    page.wait_for_url(lambda url: urlsplit(url).path == wanted)
 
 
 def screenshot(page: Any, name: str, widths: tuple[int, ...] = (1280, 360)) -> list[Path]:

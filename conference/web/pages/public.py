@@ -154,7 +154,10 @@ async def programme_page(request: Request) -> Response:
     )
     asked = valid_timezone(request.query_params.get("tz"))
     if asked:  # a choice made without JavaScript (the form's Apply button) is remembered too
-        response.set_cookie(TZ_COOKIE, asked, max_age=TZ_COOKIE_MAX_AGE_SECS, samesite="lax")
+        # Written by hand: `set_cookie` would quote the "/" and the page's script reads it back as is.
+        response.headers.append(
+            "set-cookie", f"{TZ_COOKIE}={asked}; Max-Age={TZ_COOKIE_MAX_AGE_SECS}; Path=/; SameSite=lax"
+        )
     return response
 
 
