@@ -66,6 +66,9 @@ def test_programme_flow_register_switch_zone_bookmark_and_download_ics(page, liv
 
     page.goto("/profile")
     screenshot(page, "profile")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def test_register_shows_each_field_error_beside_its_field(page, live_server):
