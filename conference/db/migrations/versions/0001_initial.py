@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:11:29.949340
+Create Date: 2026-11-25 14:18:34.839203
 """
 
 import sqlalchemy as sa
