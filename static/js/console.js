@@ -67,7 +67,7 @@ class BreakoutConsole {
     if (frame.type === "breakouts.updated") this.#refreshSoon();
     const count = frame.type === "presence" ? frame.count : frame.type === "joined" ? frame.presence?.count : undefined;
     if (typeof count === "number") {
-      this.part("present").textContent = `${count} ${count === 1 ? "person" : "people"} in the main room`;
+      this.part("present").textContent = `${count} ${count === 1 ? "person" : "people"} in the session's main room (you included)`;
       // Who is present but in no room changes with presence (manual placing needs it).
       this.#refreshSoon();
     }
@@ -196,7 +196,7 @@ class BreakoutConsole {
         list,
         el("button", {
           type: "button",
-          class: "button button--small button--ghost console__room-chat",
+          class: "button button--small button--ghost-dark console__room-chat",
           text: "Messages",
           "aria-label": `Show the messages of ${room.name}`,
           onclick: () => this.#showChat(room.id, true),
@@ -217,9 +217,11 @@ class BreakoutConsole {
   }
 
   #person(person, roomId, rooms, editable) {
-    const item = el("li", { class: "console__person", dataset: { userId: person.id } }, el("span", { class: "console__person-name", text: person.name }));
+    const name = el("span", { class: "console__person-name", text: person.name });
+    const item = el("li", { class: "console__person", dataset: { userId: person.id } }, name);
     if (!editable) return item;
     item.draggable = true;
+    name.prepend(el("span", { class: "console__grip", "aria-hidden": "true", text: "⠿ " }));
     item.addEventListener("dragstart", (event) => {
       event.dataTransfer.setData("text/plain", JSON.stringify({ id: person.id, name: person.name }));
       event.dataTransfer.effectAllowed = "move";

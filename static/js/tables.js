@@ -73,7 +73,7 @@ class TablesView {
       const left = el("span", { class: "table-item__left", text: table.left === 0 ? "Full" : `${table.left} ${table.left === 1 ? "seat" : "seats"} left` });
       const button = el("button", {
         type: "button",
-        class: here ? "button button--small button--ghost" : "button button--small",
+        class: here ? "button button--small button--ghost-dark" : "button button--small",
         text: here ? "Leave" : mine ? "Move here" : "Take a seat",
         disabled: !here && table.left === 0,
         "aria-label": `${here ? "Leave" : "Take a seat at"} ${table.topic}`,
