@@ -177,3 +177,10 @@ async def live_server(settings: Settings, config: RealtimeConfig | None = None) 
         server.should_exit = True
         await asyncio.wait_for(task, 15)
         sock.close()
+
+
+async def eventually(check: Callable[[], Any], wait: float = TIMEOUT_SECS) -> None:
+    """Waits until `await check()` is true (state outside this process: nothing to await on)."""
+    async with asyncio.timeout(wait):
+        while not await check():  # noqa: ASYNC110  (polling Redis or another process)
+            await asyncio.sleep(0.01)
