@@ -11,6 +11,7 @@ from conference.db.models.core import (
     SessionTheme,
     Speaker,
     Stage,
+    TableSeat,
     Theme,
     User,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "SessionTheme",
     "Speaker",
     "Stage",
+    "TableSeat",
     "Theme",
     "User",
 ]
