@@ -128,12 +128,24 @@ class LiveServer:
             login = account.token  # the cookie names the same login as the bearer token
             login_id = self.app.state.signer.login_from_bearer(login)
             extra["Cookie"] = f"{COOKIE_NAME}={self.app.state.signer.cookie_value(login_id)}"
-        options.setdefault("compression", None)
-        options.setdefault("proxy", None)
-        options.setdefault("open_timeout", TIMEOUT_SECS)
-        options.setdefault("max_size", 2**22)
-        async with connect(self.ws_url, additional_headers=extra, origin=origin, **options) as connection:
-            yield WsClient(connection)
+        async with connect_ws(self.ws_url, headers=extra, origin=origin, **options) as client:
+            yield client
+
+
+@asynccontextmanager
+async def connect_ws(
+    url: str, token: str | None = None, headers: dict[str, str] | None = None, **options: Any
+) -> AsyncIterator[WsClient]:
+    """A WsClient on any /ws address (with a bearer token, or the given headers)."""
+    extra = dict(headers or {})
+    if token is not None:
+        extra["Authorization"] = f"Bearer {token}"
+    options.setdefault("compression", None)
+    options.setdefault("proxy", None)
+    options.setdefault("open_timeout", TIMEOUT_SECS)
+    options.setdefault("max_size", 2**22)
+    async with connect(url, additional_headers=extra, **options) as connection:
+        yield WsClient(connection)
 
 
 def free_socket() -> socket.socket:
