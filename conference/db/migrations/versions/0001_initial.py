@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:18:34.839203
+Create Date: 2026-11-25 14:25:09.890949
 """
 
 import sqlalchemy as sa
