@@ -110,14 +110,25 @@ class Hub:
                 room.emit_to(out, audience, None, _role_allows)
         await self._remote("c:" + channel, "e", out.text, audience=_encode_audience(audience))
 
-    async def publish_reply(self, conn: Connection, ref: Any, channel: str, event: dict[str, Any]) -> None:
-        """Publishes to a channel; the requesting connection gets its copy carrying its `ref`."""
+    async def publish_reply(
+        self,
+        conn: Connection,
+        ref: Any,
+        channel: str,
+        event: dict[str, Any],
+        *,
+        min_role: str | None = None,
+        users: Iterable[int] = (),
+    ) -> None:
+        """Publishes to a channel (to an audience as `publish` does); the requesting connection gets
+        its copy carrying its `ref`."""
         out = Outgoing.event(event)
+        audience: Audience = (min_role, frozenset(users)) if min_role is not None or users else None
         room = self.rooms.get(channel)
         if room is not None:
-            room.emit_to(out, None, conn, _role_allows)
+            room.emit_to(out, audience, conn, _role_allows)
         conn.send({**event, "ref": ref} if ref is not None else event)
-        await self._remote("c:" + channel, "e", out.text)
+        await self._remote("c:" + channel, "e", out.text, audience=_encode_audience(audience))
 
     async def notify_user(self, user_id: int, event: dict[str, Any]) -> None:
         """Sends `event` to every connection of that user, on every process."""
