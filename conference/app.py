@@ -8,12 +8,14 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conference.db.base import Database
 from conference.errors import AppError, RateLimited
+from conference.programme_cache import ProgrammeCache
 from conference.ratelimit import TokenBucket
 from conference.security import Signer
 from conference.settings import Settings
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with AsyncExitStack() as stack:
             app.state.db = Database(settings.database_url)
             stack.push_async_callback(app.state.db.close)
+            app.state.programme_cache = ProgrammeCache(app.state.db)
             for start in app.state.services:
                 await stack.enter_async_context(start(app))
             yield
@@ -58,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.limits = Limits(settings)
     # Background services (realtime hub, timers) register here as `async context manager factories`.
     app.state.services = list(service_factories())
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(SecurityHeaders, settings=settings)
     # Outermost: keeps the server's raw websocket `send` for the hub's direct frame writes.
     app.add_middleware(KeepRawSend)

@@ -18,9 +18,10 @@ class AppError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = dict(fields or {})
+        self.extra: dict = {}  # more detail for clients, e.g. a schedule file's problems in order
 
     def to_json(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields, **self.extra}}
 
 
 class Malformed(AppError):

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from conference.web import pages, ws
-from conference.web.api import accounts, health, live, rooms
+from conference.web.api import accounts, agenda, health, live, programme, rooms, setup
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, rooms, live]
+API_MODULES = [accounts, programme, agenda, setup, rooms, live]
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static files with a cache lifetime; the ETag lets browsers revalidate cheaply after it."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            response.headers.setdefault("cache-control", "public, max-age=3600")
+        return response
 
 
 def routes() -> list[BaseRoute]:
@@ -20,6 +32,6 @@ def routes() -> list[BaseRoute]:
         *health.routes,
         *ws.routes,
         Mount("/api/v1", routes=api),
-        Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
+        Mount("/static", app=CachedStaticFiles(directory=str(STATIC_DIR)), name="static"),
         *pages.routes,
     ]

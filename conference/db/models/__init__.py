@@ -11,6 +11,7 @@ from conference.db.models.core import (
     SessionTheme,
     Speaker,
     Stage,
+    TableSeat,
     Theme,
     User,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "SlowModeMark",
     "Speaker",
     "Stage",
+    "TableSeat",
     "Theme",
     "User",
 ]

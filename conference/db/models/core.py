@@ -18,12 +18,15 @@ class Conference(Base):
     title: Mapped[str] = mapped_column(String(200))
     subtitle: Mapped[str] = mapped_column(String(300), default="")
     organiser: Mapped[str] = mapped_column(String(200), default="")
+    acronym: Mapped[str] = mapped_column(String(40), default="")
     timezone: Mapped[str] = mapped_column(String(64))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     daily_start: Mapped[str] = mapped_column(String(5))  # "HH:MM" conference time
     daily_end: Mapped[str] = mapped_column(String(5))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Bumped by every change to the programme (sessions, tables, seats), so caches can tell.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Theme(Base):
@@ -129,6 +132,19 @@ class RoundTable(Base):
     seats: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(8), default="en")
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TableSeat(Base):
+    """A person's seat at a roundtable table; one seat per person per roundtable session."""
+
+    __tablename__ = "table_seats"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("round_tables.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class User(Base):

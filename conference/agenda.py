@@ -1,0 +1,74 @@
+"""The personal agenda: bookmarks, and what a person has planned (sessions, later meetings)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conference import programme
+from conference.db.models import Bookmark, Session
+from conference.schedule.export import ical_calendar, session_event
+
+
+async def add_bookmark(db: AsyncSession, user_id: int, session_id: int) -> None:
+    """Idempotent: bookmarking twice keeps one bookmark."""
+    await programme.get_session(db, session_id)  # NotFound for an unknown session
+    insert = pg_insert if db.bind.dialect.name == "postgresql" else sqlite_insert
+    await db.execute(insert(Bookmark).values(user_id=user_id, session_id=session_id).on_conflict_do_nothing())
+
+
+async def remove_bookmark(db: AsyncSession, user_id: int, session_id: int) -> None:
+    await db.execute(delete(Bookmark).where(Bookmark.user_id == user_id, Bookmark.session_id == session_id))
+
+
+async def bookmarked_ids(db: AsyncSession, user_id: int) -> set[int]:
+    return set((await db.scalars(select(Bookmark.session_id).where(Bookmark.user_id == user_id))).all())
+
+
+async def bookmarked_sessions(db: AsyncSession, user_id: int) -> list[tuple[Session, Bookmark]]:
+    rows = await db.execute(
+        select(Session, Bookmark)
+        .join(Bookmark, Bookmark.session_id == Session.id)
+        .where(Bookmark.user_id == user_id)
+        .options(*programme.SESSION_LOADS)
+        .order_by(Session.start, Session.id)
+    )
+    return [(row[0], row[1]) for row in rows.all()]
+
+
+async def agenda_view(db: AsyncSession, user_id: int, tz: ZoneInfo) -> dict[str, Any]:
+    """`GET /me/agenda`: the bookmarked sessions in `tz`, each flagged when it changed since."""
+    conference = await programme.get_conference(db)
+    conference_tz = ZoneInfo(conference.timezone)
+    items = []
+    for session, bookmark in await bookmarked_sessions(db, user_id):
+        view = programme.session_dict(session, tz, conference_tz, {})
+        items.append(
+            {
+                "type": "session",
+                "session": view,
+                "start": view["start"],
+                "end": view["end"],
+                "title": session.title,
+                "changed": bookmark.changed_at is not None,
+            }
+        )
+    return {"timezone": str(tz), "items": items}
+
+
+async def agenda_ics(db: AsyncSession, user_id: int, base_url: str) -> bytes:
+    events = [
+        session_event(
+            programme.session_item(session),
+            session.stage.name,
+            [link.speaker.name for link in session.speakers],
+            f"{base_url}/sessions/{session.id}",
+        )
+        for session, _ in await bookmarked_sessions(db, user_id)
+    ]
+    return ical_calendar(events, "My agenda")
