@@ -175,17 +175,26 @@ async def moderate(
     return (await get(db, question_id)), question.status
 
 
-async def for_viewer(db: AsyncSession, user: User, channel: str) -> list[QuestionView]:
-    """The questions of a room this person may see, oldest first."""
-    query = (
+def _in_channel(channel: str) -> Any:
+    return (
         select(Question, User.name)
         .join(User, User.id == Question.user_id)
         .where(Question.channel == channel)
         .order_by(Question.id)
     )
+
+
+async def for_viewer(db: AsyncSession, user: User, channel: str) -> list[QuestionView]:
+    """The questions of a room this person may see, oldest first."""
+    query = _in_channel(channel)
     if not is_moderator(user):
         query = query.where((Question.status.in_(PUBLIC_STATUSES)) | (Question.user_id == user.id))
     return [_view(question, name) for question, name in (await db.execute(query)).all()]
+
+
+async def in_channel(db: AsyncSession, channel: str) -> list[QuestionView]:
+    """Every question of a room, whoever may see it, oldest first."""
+    return [_view(question, name) for question, name in (await db.execute(_in_channel(channel))).all()]
 
 
 async def voted_ids(db: AsyncSession, user_id: int, channel: str) -> set[int]:

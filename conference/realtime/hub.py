@@ -13,7 +13,7 @@ import contextlib
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -53,6 +53,9 @@ class Hub:
         self._background: set[asyncio.Task] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        # `async extra(conn, channel) -> dict | None`: keys other areas add to `joined` (the live room
+        # adds its questions and polls), read after the history and before the member is added.
+        self.join_extras: list[Callable[[Connection, Channel], Awaitable[dict[str, Any] | None]]] = []
 
     # --- life cycle --------------------------------------------------------------------------------
 
@@ -204,6 +207,7 @@ class Hub:
             await self._sync_topic("c:" + name)
             history, last, more = await self._history(room, since)
             remote = (await self.broker.presence([name])).get(name, set())
+            extras = [await extra(conn, channel) for extra in self.join_extras]
         except BaseException:
             room.joining -= 1
             if room.idle:
@@ -224,6 +228,8 @@ class Hub:
             "truncated": more,
             "presence": {"count": count},
         }
+        for extra in extras:
+            joined.update(extra or {})
         if ref is not None:
             joined["ref"] = ref
         conn.send(joined)

@@ -143,13 +143,17 @@ async def live_rooms_service(app: Starlette) -> AsyncIterator[None]:
     """Runs the live room state next to `app.state.hub` for the app's lifetime, and registers who
     may enter a direct-message channel (at start, not on import, so the rule is always in place)."""
     from conference.realtime import channels
+    from conference.realtime.commands_live import join_extra
     from conference.realtime.commands_moderation import dm_allowed
 
     channels.register_membership("dm", dm_allowed)
     hub = app.state.hub
+    extra = join_extra(hub)
     async with LiveRooms(hub) as state:
         _by_hub[hub] = state
+        hub.join_extras.append(extra)
         try:
             yield
         finally:
+            hub.join_extras.remove(extra)
             _by_hub.pop(hub, None)

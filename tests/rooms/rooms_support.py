@@ -36,11 +36,9 @@ async def make_session(
         return session.id
 
 
-async def join_room(ws: Any, channel: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Joins and returns (`joined`, the `room.state` that follows it)."""
-    joined = await ws.join(channel)
-    state = await ws.expect("room.state")
-    return joined, state
+async def join_room(ws: Any, channel: str) -> dict[str, Any]:
+    """Joins and returns `joined` (with the room's questions, polls, slow mode and mute, if any)."""
+    return await ws.join(channel)
 
 
 async def answer(ws: Any, frame: dict[str, Any], ref: str = "r") -> dict[str, Any]:

@@ -29,7 +29,7 @@ async def test_mute_refuses_sends_with_muted_and_tells_the_person(live_server):
         refused = await answer(a, send(channel, "let me speak", "c1"), "s1")
         elsewhere = await a.chat("session:99", "other room is fine", "c2")
         others = await b.chat(channel, "bob may talk", "c3")
-        _, state = await join_room(a, channel)
+        state = await join_room(a, channel)
 
     assert without(reply, "until", "ref") == {
         "type": "moderation.muted",
@@ -199,3 +199,13 @@ async def test_chat_report_of_missing_or_own_message_is_refused(live_server):
         mine = await answer(a, {"type": "chat.report", "channel": "session:1", "id": own["id"]}, "2")
 
     assert (missing["code"], mine["code"]) == ("not_found", "invalid")
+
+
+async def test_join_tells_slow_mode(live_server):
+    mod, ada = await live_server.account(role="moderator"), await live_server.account()
+    async with live_server.ws(mod) as m, live_server.ws(ada) as a:
+        await answer(m, {"type": "moderation.slow_mode", "channel": "session:5", "seconds": 10})
+
+        joined = await join_room(a, "session:5")
+
+    assert (joined["slow_mode"], "muted_until" in joined) == (10, False)

@@ -93,7 +93,7 @@ async def test_poll_vote_and_change_of_vote_move_the_counts(live_server):
         second = await answer(b, {"type": "poll.vote", "poll_id": pid, "option": 0}, "2")
         changed = await answer(a, {"type": "poll.vote", "poll_id": pid, "option": 2}, "3")
         final = await m.expect(lambda e: e.get("type") == "poll" and e["version"] == 4)
-        _, state = await join_room(b, channel)
+        state = await join_room(b, channel)
 
     assert without(first, "ref") == {**poll(pid, channel, [1, 0, 0], version=2), "my_vote": 0}
     assert without(second, "ref") == {**poll(pid, channel, [2, 0, 0], version=3), "my_vote": 0}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conference import qa
+from conference.db.models import User
 from tests.rooms.rooms_support import answer, join_room, make_session, without
 
 
@@ -160,15 +162,15 @@ async def test_question_hidden_is_withdrawn_from_attendees_and_kept_for_moderato
             lambda e: e.get("type") == "question" and e.get("body") is not None and e["status"] == "hidden"
         )
         async with live_server.ws(carl) as c, live_server.ws(mod) as m2:
-            _, carl_state = await join_room(c, channel)
-            _, mod_state = await join_room(m2, channel)
+            carl_state = await join_room(c, channel)
+            mod_state = await join_room(m2, channel)
 
     assert without(withdrawn, "ts") == {
         **question(asked["id"], channel, ada, None, status="hidden", version=2),
         "user": None,
     }
     assert author_copy["body"] == "Rude?"
-    assert carl_state["questions"] == []
+    assert "questions" not in carl_state  # nothing to show an attendee: `joined` as the core has it
     assert [(q["id"], q["status"], q["body"]) for q in mod_state["questions"]] == [
         (asked["id"], "hidden", "Rude?")
     ]
@@ -217,10 +219,10 @@ async def test_room_state_after_join_lists_visible_questions_with_own_votes(live
         await answer(m, {"type": "question.moderate", "id": public["id"], "status": "approved"})
         await answer(b, {"type": "question.vote", "id": public["id"]})
 
-        joined, state = await join_room(b, channel)
-        _, author_state = await join_room(a, channel)
+        state = await join_room(b, channel)
+        author_state = await join_room(a, channel)
 
-    assert joined["type"] == "joined"
+    assert state["type"] == "joined"
     assert [(q["id"], q["votes"], q["voted"], q["status"]) for q in state["questions"]] == [
         (public["id"], 1, True, "approved")
     ]
@@ -228,7 +230,7 @@ async def test_room_state_after_join_lists_visible_questions_with_own_votes(live
         (public["id"], False, "approved"),
         (pending["id"], False, "pending"),
     ]
-    assert (state["polls"], state["slow_mode"], state["muted_until"]) == ([], 0, None)
+    assert (state["polls"], "slow_mode" in state, "muted_until" in state) == ([], False, False)
 
 
 async def test_session_questions_api_shows_what_the_viewer_may_see(live_server):
@@ -254,3 +256,34 @@ async def test_session_questions_api_shows_what_the_viewer_may_see(live_server):
     assert (by_other.status_code, by_other.json()) == (200, {"questions": []})
     assert (anonymous.status_code, anonymous.json()["error"]["code"]) == (401, "unauthorized")
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "not_found")
+
+
+async def test_join_of_a_plain_room_has_exactly_the_core_keys(live_server):
+    ada = await live_server.account()
+    async with live_server.ws(ada) as a:
+        joined = await a.join("session:77")
+
+    assert sorted(joined) == ["channel", "history", "last_id", "presence", "truncated", "type"]
+
+
+async def test_change_landing_during_a_join_still_reaches_the_joiner(live_server):
+    session = await make_session(live_server.app)
+    channel = f"session:{session}"
+    ada, bob, carl = (await live_server.account(), await live_server.account(), await live_server.account())
+    async with live_server.ws(ada) as a:
+        asked = await answer(a, {"type": "question.ask", "channel": channel, "body": "Racing?"})
+
+    async def vote_while_bob_joins(conn, joining):
+        # Runs after the live room read its state for `joined`, before Bob is a member.
+        if conn.user_id == bob.id:
+            async with live_server.app.state.db.session() as db:
+                voted, _ = await qa.vote(db, await db.get(User, carl.id), asked["id"])
+            await live_server.hub.publish(joining.name, voted.event())
+
+    live_server.hub.join_extras.append(vote_while_bob_joins)
+    async with live_server.ws(bob) as b:
+        joined = await b.join(channel)
+        caught_up = await b.expect("question")
+
+    assert [(q["votes"], q["version"]) for q in joined["questions"]] == [(0, 1)]
+    assert (caught_up["id"], caught_up["votes"], caught_up["version"]) == (asked["id"], 1, 2)
