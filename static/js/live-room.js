@@ -11,6 +11,8 @@ const STATUS_LABELS = {
 };
 const REACTION_NAMES = { "👏": "Applause", "❤️": "Love it", "👍": "Agree", "😂": "Funny", "😮": "Surprising", "🎉": "Celebrate" };
 const PUBLIC = new Set(["visible", "approved", "answered", "pinned"]);
+// Counts cover 10 s and a process pushes its decay to zero; this only guards against a lost push.
+const SOURCE_QUIET_MS = 12000;
 
 /** Q&A: ask, vote (once; not one's own), and moderator controls. */
 export class QAPanel extends EventTarget {
@@ -55,16 +57,21 @@ export class QAPanel extends EventTarget {
   }
 
   #onFrame(frame) {
-    if (frame.type === "joined" && Array.isArray(frame.questions)) {
-      const ids = new Set();
+    if (frame.type === "joined") {
+      // Anything not in the room.state that follows (and not changed meanwhile) is gone.
+      this.stale = new Set(this.questions.keys());
+    } else if (frame.type === "room.state" && Array.isArray(frame.questions)) {
+      const listed = new Set();
       for (const question of frame.questions) {
-        ids.add(question.id);
+        listed.add(question.id);
         if (question.voted) this.voted.add(question.id);
         this.#upsert(question, false);
       }
-      for (const id of [...this.questions.keys()]) if (!ids.has(id)) this.#remove(id);
+      for (const id of this.stale ?? []) if (!listed.has(id)) this.#remove(id);
+      this.stale = null;
       this.#reorder();
     } else if (frame.type === "question") {
+      this.stale?.delete(frame.id);
       this.#upsert(frame, true);
       this.#reorder();
     }
@@ -76,6 +83,8 @@ export class QAPanel extends EventTarget {
 
   #upsert(question, live) {
     const known = this.questions.get(question.id);
+    // Two updates can cross on the way (a snapshot read before an event): keep the newest.
+    if (known && (question.version ?? 0) < (known.version ?? 0)) return;
     // People who may no longer see a question get it without its text (body null): keep what we had.
     const merged = question.body === null ? (known ? { ...known, status: question.status, votes: question.votes } : null) : question;
     if (!merged || !this.#mayShow(merged)) {
@@ -304,7 +313,7 @@ export class PollsPanel extends EventTarget {
   }
 
   #onFrame(frame) {
-    if (frame.type === "joined" && Array.isArray(frame.polls)) {
+    if (frame.type === "room.state" && Array.isArray(frame.polls)) {
       for (const poll of frame.polls) {
         if (typeof poll.my_vote === "number") this.mine.set(poll.id, poll.my_vote);
         this.#upsert(poll, false);
@@ -315,8 +324,10 @@ export class PollsPanel extends EventTarget {
   }
 
   #upsert(poll, live) {
-    const known = this.polls.has(poll.id);
+    const previous = this.polls.get(poll.id);
+    const known = Boolean(previous);
     if (typeof poll.my_vote === "number") this.mine.set(poll.id, poll.my_vote);
+    if (previous && (poll.version ?? 0) < (previous.version ?? 0)) return; // an older update that crossed a newer one
     this.polls.set(poll.id, poll);
     const focusedOption = this.items.get(poll.id)?.contains(document.activeElement) ? document.activeElement.dataset.option : null;
     const item = this.#item(poll);
@@ -413,9 +424,27 @@ export class ReactionBar {
       this.buttons.set(emoji, { button, count });
       root.append(button);
     }
+    // Each server process counts the reactions it received (`source`); the room's counts are the sum
+    // of every source's latest counts. A source that went quiet for a while has decayed to zero.
+    this.sources = new Map(); // source -> {counts, at}
     connection.subscribe(channel, (frame) => {
-      if (frame.type === "reactions" && frame.counts) this.#show(frame.counts);
+      if (frame.type !== "reactions" || !frame.counts) return;
+      this.sources.set(frame.source ?? "", { counts: frame.counts, at: Date.now() });
+      this.#show(this.#total());
     });
+    this.decay = setInterval(() => {
+      const before = this.sources.size;
+      for (const [source, { at }] of this.sources) if (Date.now() - at > SOURCE_QUIET_MS) this.sources.delete(source);
+      if (this.sources.size !== before) this.#show(this.#total());
+    }, 2000);
+  }
+
+  #total() {
+    const total = {};
+    for (const { counts } of this.sources.values()) {
+      for (const [emoji, n] of Object.entries(counts)) total[emoji] = (total[emoji] ?? 0) + n;
+    }
+    return total;
   }
 
   async #react(emoji) {

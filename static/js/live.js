@@ -89,7 +89,7 @@ export class LiveConnection extends EventTarget {
     this.state = "idle";
     this.socket = null;
     this.attempt = 0;
-    this.channels = new Map(); // name -> {listeners: Set, lastId, joined, snapshot, users}
+    this.channels = new Map(); // name -> {listeners: Set, lastId, joined, snapshots: joined + room.state}
     this.pending = new Map(); // ref -> {resolve, reject, timer}
     this.outbox = new Map(); // client_id -> chat.send frame, in send order
     this.nextRef = 1;
@@ -120,17 +120,18 @@ export class LiveConnection extends EventTarget {
   /**
    * Listen to every frame of `channel` (joined, chat.message, presence, question, poll, ...).
    * The first subscription joins the channel; returns a function that unsubscribes (and leaves when
-   * nobody listens any more). A late subscriber gets the last `joined` frame at once.
+   * nobody listens any more). A late subscriber gets the last `joined` and `room.state` at once.
    */
   subscribe(channel, listener) {
     let entry = this.channels.get(channel);
     if (!entry) {
-      entry = { listeners: new Set(), lastId: null, joined: false, snapshot: null };
+      entry = { listeners: new Set(), lastId: null, joined: false, snapshots: new Map() };
       this.channels.set(channel, entry);
       if (this.state === "open") this.#join(channel, entry);
     }
     entry.listeners.add(listener);
-    if (entry.snapshot) queueMicrotask(() => listener(entry.snapshot));
+    const replay = [...entry.snapshots.values()];
+    if (replay.length) queueMicrotask(() => replay.forEach((frame) => listener(frame)));
     this.start();
     return () => {
       entry.listeners.delete(listener);
@@ -352,6 +353,7 @@ export class LiveConnection extends EventTarget {
     if (frame.type === "joined") this.#joined(frame);
     else if (frame.channel && this.channels.has(frame.channel)) {
       if (frame.type === "chat.message") this.#seen(frame.channel, frame);
+      if (frame.type === "room.state") this.channels.get(frame.channel).snapshots.set("room.state", frame);
       this.#deliver(frame.channel, frame);
     } else if (frame.type !== "error" || !waiting) {
       this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
@@ -374,7 +376,8 @@ export class LiveConnection extends EventTarget {
     if (typeof frame.last_id === "number" && (entry.lastId === null || frame.last_id > entry.lastId)) {
       entry.lastId = frame.last_id;
     }
-    entry.snapshot = frame;
+    entry.snapshots.clear(); // the room.state that follows belongs to this join
+    entry.snapshots.set("joined", frame);
     this.#deliver(frame.channel, frame);
     for (const message of this.outbox.values()) {
       if (message.channel === frame.channel) this.#sendChat(message);
@@ -667,7 +670,15 @@ export class ChatPanel extends EventTarget {
         this.#setPresence(frame.count);
         break;
       case "moderation.muted":
-        this.#setMuted(frame.until);
+        // Moderators get the same event as the answer to their own mute command.
+        if (frame.user_id === this.viewer.id) this.#setMuted(frame.until);
+        break;
+      case "moderation.report":
+        this.#onReport(frame);
+        break;
+      case "room.state":
+        this.#setSlowMode(frame.slow_mode ?? 0, false);
+        this.#setMuted(frame.muted_until ?? null);
         break;
       case "moderation.slow_mode":
         this.#setSlowMode(frame.seconds, true);
@@ -690,8 +701,6 @@ export class ChatPanel extends EventTarget {
     if (this.firstId === null && frame.history?.length) this.firstId = frame.history[0].id;
     this.earlierButton.hidden = !(frame.truncated && !live);
     if (frame.presence) this.#setPresence(frame.presence.count);
-    if (frame.slow_mode !== undefined) this.#setSlowMode(frame.slow_mode, false);
-    if (frame.muted_until !== undefined) this.#setMuted(frame.muted_until);
     if (!live) this.scrollToLatest();
   }
 
@@ -793,6 +802,15 @@ export class ChatPanel extends EventTarget {
     item.classList.add("msg--deleted");
     item.querySelector(".msg__body").textContent = "This message was deleted.";
     item.querySelector(".msg__actions")?.remove();
+  }
+
+  #onReport(report) {
+    const item = this.byId.get(report.message_id);
+    if (item && !item.querySelector(".msg__flag")) {
+      item.querySelector(".msg__meta").append(el("span", { class: "msg__flag", text: "Reported" }));
+    }
+    const reason = report.reason ? `: “${report.reason}”` : "";
+    this.#say(`${report.reporter?.name ?? "Someone"} reported a message${reason}`, "warn");
   }
 
   #say(text, tone = "info") {

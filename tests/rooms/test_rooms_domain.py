@@ -95,6 +95,7 @@ async def test_poll_vote_change_and_counts_align_with_options(app):
         "options": ["A", "B", "C"],
         "counts": [1, 0, 1],
         "closed": False,
+        "version": 4,
     }
 
 
