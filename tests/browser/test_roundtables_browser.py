@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_breakouts import VIDEO_BASE, person_page, session_id
+from tests.browser.video_rooms import VIDEO_BASE, person_page, session_id
 
 pytestmark = pytest.mark.browser
 
