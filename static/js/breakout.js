@@ -25,6 +25,8 @@ class BreakoutView {
     };
     this.connection = LiveConnection.shared();
     this.room = null; // the assigned event of the room we are in
+    this.myPick = null; // the room picked in a self-service round
+    this.pickRound = null;
     this.chat = null;
     this.#build();
     this.connection.addEventListener("frame", (event) => this.#onFrame(event.detail));
@@ -66,7 +68,14 @@ class BreakoutView {
     );
     this.notice = el("p", { class: "breakout__notice", role: "status", hidden: true });
     this.picker = el("section", { class: "breakout-picker", hidden: true, "aria-label": "Breakout rooms" });
-    this.main.before(this.notice, this.picker, this.view);
+    const console = this.viewer.moderator
+      ? el(
+          "p",
+          { class: "breakout__console-link" },
+          el("a", { class: "button button--small", href: `/sessions/${this.sessionId}/console`, text: "Breakout rooms console" }),
+        )
+      : "";
+    this.main.before(console, this.notice, this.picker, this.view);
   }
 
   async #load() {
@@ -175,7 +184,14 @@ class BreakoutView {
     const show = round && round.mode === "self" && (round.status === "draft" || round.status === "open") && !this.room;
     this.picker.hidden = !show;
     if (!show) return;
+    if (round && round.id !== this.pickRound) {
+      // A new round: a pick made in an earlier one no longer counts.
+      this.pickRound = round.id;
+      this.myPick = null;
+    }
+    if (state.my_room_id !== undefined) this.myPick = state.my_room_id;
     const items = state.rooms.map((room) => {
+      const mine = room.id === this.myPick;
       const full = room.capacity !== null && room.count >= room.capacity;
       const places = room.capacity ? `${room.count} of ${room.capacity} places taken` : `${room.count} in this room`;
       return el(
@@ -183,14 +199,16 @@ class BreakoutView {
         { class: "breakout-picker__room" },
         el("span", { class: "breakout-picker__name", text: room.name }),
         el("span", { class: "breakout-picker__count", text: places }),
-        el("button", {
-          type: "button",
-          class: "button button--small",
-          text: full ? "Full" : "Join",
-          disabled: full,
-          "aria-label": `Join ${room.name}`,
-          onclick: (event) => this.#pick(room, event.currentTarget),
-        }),
+        mine
+          ? el("span", { class: "breakout-picker__mine", text: "Your room" })
+          : el("button", {
+              type: "button",
+              class: "button button--small",
+              text: full ? "Full" : this.myPick ? "Move here" : "Join",
+              disabled: full,
+              "aria-label": `Join ${room.name}`,
+              onclick: (event) => this.#pick(room, event.currentTarget),
+            }),
       );
     });
     const when = round.status === "open" ? "The rooms are open: pick one." : "Pick a room; it opens when the moderators start the breakouts.";

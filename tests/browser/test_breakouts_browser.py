@@ -121,3 +121,39 @@ def test_console_moves_a_person_with_the_keyboard_and_by_dragging(browser, live_
     finally:
         for context in contexts:
             context.close()
+
+
+def test_self_service_rooms_let_attendees_pick_and_moderators_reach_the_console(browser, live_server):
+    sid = session_id(live_server, "breakout-legal-forms")
+    moderator = live_server.create_user(role="moderator", name="Mona Moderator")
+    ana = live_server.create_user(name="Ana Ruiz")
+    contexts = []
+    try:
+        context, session_page = person_page(browser, live_server, moderator, f"/sessions/{sid}")
+        contexts.append(context)
+        session_page.get_by_role("link", name="Breakout rooms console").click()
+        session_page.wait_for_url(f"**/sessions/{sid}/console")
+        console = session_page
+        context, page = person_page(browser, live_server, ana, f"/sessions/{sid}")
+        contexts.append(context)
+        expect(page.locator("[data-live-part='status']")).to_have_attribute("data-state", "open")
+
+        console.get_by_label("Room names").fill("Cooperatives\nFoundations")
+        console.get_by_label("Who goes where").select_option("self")
+        console.get_by_label("Places per room").fill("1")
+        console.get_by_role("button", name="Create rooms").click()
+        picker = page.locator(".breakout-picker")
+        expect(picker).to_be_visible()
+        picker.get_by_role("button", name="Join Foundations").click()
+        expect(page.locator(".breakout__notice")).to_contain_text("You picked Foundations")
+        expect(picker.locator(".breakout-picker__room", has_text="Foundations")).to_contain_text(
+            "1 of 1 places taken"
+        )
+        screenshot(page, "breakout-picker")
+        console.get_by_role("button", name="Open rooms").click()
+
+        expect(page.locator(".breakout__title")).to_have_text("Foundations")
+        expect(picker).to_be_hidden()
+    finally:
+        for context in contexts:
+            context.close()
