@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conference import breakouts
-from conference.breakouts import BreakoutPlan
+from conference.breakout_plan import BreakoutPlan
 from conference.db.base import utcnow
 from conference.db.models import BreakoutMember, BreakoutRound, User
 from conference.errors import Conflict, Forbidden, Invalid, NotFound
