@@ -38,6 +38,7 @@ import resource
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -678,6 +679,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / CLK_TCK
 
 
+def machine_busy_seconds() -> float:
+    """CPU time all cores spent busy (steal included) since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+
+
 def kernel_send_queue(connections: set[tuple[int, int]]) -> int:
     """Bytes queued in the kernel's send buffers of the server-side sockets (local port, remote port)."""
     total = 0
@@ -1077,6 +1085,7 @@ class Session:
         skipped, worst_lag = 0, 0.0
         total = max(1, round(rate * seconds))
 
+        busy0 = machine_busy_seconds()
         cpu0, gen0, t0 = cpu_seconds(pids), time.process_time(), time.monotonic()
         t0_ns = time.monotonic_ns()
         for k in range(total):
@@ -1099,6 +1108,7 @@ class Session:
         expected = sent * len(receivers)
         await poll(lambda: sum(c.unique for c in receivers) >= expected, self.drain_secs)
         cpu1, gen1, t1 = cpu_seconds(pids), time.process_time(), time.monotonic()
+        busy1 = machine_busy_seconds()
 
         received = sum(c.unique for c in receivers)
         last_ns = max((c.last_ns for c in receivers), default=t0_ns)
@@ -1124,6 +1134,11 @@ class Session:
             "server_cpu_pct": round(100 * (cpu1 - cpu0) / (t1 - t0), 1),
             "server_cpu_us_per_delivery": round(1e6 * (cpu1 - cpu0) / received, 2) if received else None,
             "generator_cpu_pct": round(100 * (gen1 - gen0) / (t1 - t0), 1),
+            "generator_cpu_us_per_delivery": round(1e6 * (gen1 - gen0) / received, 2) if received else None,
+            # everything else the machine ran meanwhile, in % of one core: the noise in these figures
+            "other_load_pct": round(
+                100 * max(0.0, (busy1 - busy0) - (cpu1 - cpu0) - (gen1 - gen0)) / (t1 - t0), 1
+            ),
             "errors": dict(errors),
         }
         result["generator_bound"] = result["generator_cpu_pct"] >= GENERATOR_BOUND_PCT
@@ -1199,8 +1214,8 @@ async def open_session(
     return session, connected
 
 
-async def scenario_idle(target: Target, args: argparse.Namespace) -> list[dict]:
-    session, row = await open_session(target, args.idle_clients, args)
+async def scenario_idle(target: Target, args: argparse.Namespace, n: int) -> dict:
+    session, row = await open_session(target, n, args)
     try:
         cpu0, t0 = cpu_seconds(target.pids), time.monotonic()
         await asyncio.sleep(args.idle_seconds)
@@ -1210,110 +1225,124 @@ async def scenario_idle(target: Target, args: argparse.Namespace) -> list[dict]:
         row["rss_after_idle_kib"] = rss_kib(target.pids)
     finally:
         await session.close()
-    return [{"scenario": "idle", "clients": args.idle_clients, **row}]
+    return row
 
 
-async def scenario_steady(target: Target, args: argparse.Namespace) -> list[dict]:
-    rows = []
-    for n in args.clients:
-        session, row = await open_session(target, n, args)
-        try:
-            row.update(await session.window(rate=args.rate, seconds=args.seconds, senders=args.senders))
-        finally:
-            await session.close()
-        rows.append({"scenario": "steady", "clients": n, **row})
-        print_progress(target, rows[-1])
-    return rows
+async def scenario_steady(target: Target, args: argparse.Namespace, n: int) -> dict:
+    session, row = await open_session(target, n, args)
+    try:
+        row.update(await session.window(rate=args.rate, seconds=args.seconds, senders=args.senders))
+    finally:
+        await session.close()
+    return row
 
 
-async def scenario_saturation(target: Target, args: argparse.Namespace) -> list[dict]:
-    rows = []
-    for n in args.sat_clients:
-        session, row = await open_session(target, n, args)
-        steps, best = [], None
-        try:
-            for rate in args.sat_rates:
-                step = await session.window(
-                    rate=rate, seconds=args.sat_seconds, senders=senders_for(rate, args.senders)
-                )
-                step["holds"] = (
-                    step["lost"] == 0 and step["p99_ms"] is not None and step["p99_ms"] <= args.max_p99_ms
-                )
-                steps.append(step)
-                print_progress(target, {"scenario": "saturation", "clients": n, **step})
-                if not step["holds"]:
-                    break
-                best = step
-                await asyncio.sleep(1.0)
-        finally:
-            await session.close()
-        rows.append(
-            {
-                "scenario": "saturation",
-                "clients": n,
-                **row,
-                "max_rate": best["rate"] if best else None,
-                "max_rate_deliveries_per_s": best["deliveries_per_s"] if best else None,
-                # the last step held too: the server's ceiling is above the highest step tried
-                "ceiling_not_reached": bool(steps) and steps[-1]["holds"],
-                "generator_bound": any(s["generator_bound"] for s in steps),
-                "steps": steps,
-            }
-        )
-    return rows
+async def scenario_saturation(target: Target, args: argparse.Namespace, n: int) -> dict:
+    session, row = await open_session(target, n, args)
+    steps, best = [], None
+    try:
+        for rate in args.sat_rates:
+            step = await session.window(
+                rate=rate, seconds=args.sat_seconds, senders=senders_for(rate, args.senders)
+            )
+            step["holds"] = (
+                step["lost"] == 0 and step["p99_ms"] is not None and step["p99_ms"] <= args.max_p99_ms
+            )
+            steps.append(step)
+            print_progress(target.name, "saturation", n, step)
+            if not step["holds"]:
+                break
+            best = step
+            await asyncio.sleep(1.0)
+    finally:
+        await session.close()
+    return {
+        **row,
+        "max_rate": best["rate"] if best else None,
+        "max_rate_deliveries_per_s": best["deliveries_per_s"] if best else None,
+        # the last step held too: the server's ceiling is above the highest step tried
+        "ceiling_not_reached": bool(steps) and steps[-1]["holds"],
+        "generator_bound": any(s["generator_bound"] for s in steps),
+        "steps": steps,
+    }
 
 
-async def scenario_slow(target: Target, args: argparse.Namespace) -> list[dict]:
+async def scenario_slow(target: Target, args: argparse.Namespace, n: int) -> dict:
     senders = senders_for(args.slow_rate, args.senders)
-    stalled = min(args.stalled, max(0, args.slow_clients - senders))
-    session, row = await open_session(target, args.slow_clients, args, stalled=stalled, pad=args.slow_pad)
+    stalled = min(args.stalled, max(0, n - senders))
+    session, row = await open_session(target, n, args, stalled=stalled, pad=args.slow_pad)
     try:
         row.update(
             await session.window(
-                rate=args.slow_rate,
-                seconds=args.slow_seconds,
-                senders=senders,
-                stalled=stalled,
+                rate=args.slow_rate, seconds=args.slow_seconds, senders=senders, stalled=stalled
             )
         )
     finally:
         await session.close()
-    result = {"scenario": "slow", "clients": args.slow_clients, **row}
-    print_progress(target, result)
-    return [result]
+    return row
 
 
+# name -> (function, the client counts it runs at); idle first, as its memory figure wants a fresh process
 SCENARIOS = {
-    "idle": scenario_idle,
-    "steady": scenario_steady,
-    "slow": scenario_slow,
-    "saturation": scenario_saturation,
+    "idle": (scenario_idle, lambda args: [args.idle_clients]),
+    "steady": (scenario_steady, lambda args: args.clients),
+    "slow": (scenario_slow, lambda args: [args.slow_clients]),
+    "saturation": (scenario_saturation, lambda args: args.sat_clients),
 }
 
 
-async def run_target(name: str, args: argparse.Namespace) -> tuple[list[dict], str | None, list[str]]:
-    target = make_target(name, args, cpu=None if args.no_pin else SERVER_CPU)
-    rows: list[dict] = []
+async def run_all(args: argparse.Namespace) -> tuple[list[dict], dict[str, str], dict[str, list[str]]]:
+    """Start every target, then run each case on each target in turn, so that noise from other
+    work on the machine falls on all of them alike; `--repeat` runs each case that many times."""
+    targets, unavailable, rows = [], {}, []
     try:
-        pid, url = await asyncio.to_thread(target.start)
-        print(f"[{name}] started pid {pid} at {url}", file=sys.stderr, flush=True)
-        for scenario in SCENARIOS:  # idle first: its memory figure wants a fresh process
-            if scenario in args.scenarios:
-                for row in await SCENARIOS[scenario](target, args):
-                    rows.append({"target": name, **row})
-    except TargetUnavailable as exc:
-        print(f"target {name} unavailable: {exc}", file=sys.stderr, flush=True)
-        return rows, str(exc), target.notes
+        for name in args.targets:
+            target = make_target(name, args, cpu=None if args.no_pin else SERVER_CPU)
+            targets.append(target)
+            try:
+                pid, url = await asyncio.to_thread(target.start)
+            except TargetUnavailable as exc:
+                unavailable[name] = str(exc)
+                print(f"target {name} unavailable: {exc}", file=sys.stderr, flush=True)
+                await asyncio.to_thread(target.stop)
+            else:
+                print(f"[{name}] started pid {pid} at {url}", file=sys.stderr, flush=True)
+        for scenario, (run, client_counts) in SCENARIOS.items():
+            if scenario not in args.scenarios:
+                continue
+            for n in client_counts(args):
+                for repeat in range(args.repeat):
+                    for target in targets:
+                        if target.name in unavailable:
+                            continue
+                        try:
+                            row = await run(target, args, n)
+                        except TargetUnavailable as exc:
+                            unavailable[target.name] = str(exc)
+                            print(f"target {target.name} unavailable: {exc}", file=sys.stderr, flush=True)
+                            continue
+                        row = {
+                            "target": target.name,
+                            "scenario": scenario,
+                            "clients": n,
+                            "repeat": repeat,
+                            **row,
+                        }
+                        rows.append(row)
+                        if scenario != "saturation":
+                            print_progress(target.name, scenario, n, row)
     finally:
-        await asyncio.to_thread(target.stop)
-    return rows, None, target.notes
+        for target in targets:
+            await asyncio.to_thread(target.stop)
+    return rows, unavailable, {t.name: t.notes for t in targets}
 
 
-def print_progress(target: Target, row: dict) -> None:
+def print_progress(target: str, scenario: str, n: int, row: dict) -> None:
     print(
-        f"[{target.name}] {row['scenario']} N={row.get('clients')} rate={row.get('rate')}: "
+        f"[{target}] {scenario} N={n} rate={row.get('rate')}: "
         f"lost {row.get('lost')}/{row.get('expected')}, p99 {row.get('p99_ms')} ms, "
-        f"server {row.get('server_cpu_pct')}% cpu, generator {row.get('generator_cpu_pct')}%",
+        f"server {row.get('server_cpu_pct')}% cpu, generator {row.get('generator_cpu_pct')}%, "
+        f"other load {row.get('other_load_pct')}",
         file=sys.stderr,
         flush=True,
     )
@@ -1349,7 +1378,50 @@ def render_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+SUMMED = {
+    "sent",
+    "expected",
+    "received",
+    "lost",
+    "duplicates",
+    "late_or_stray",
+    "closed_during",
+    "skipped_sends",
+}
+
+
+def merge_repeats(rows: list[dict]) -> list[dict]:
+    """One row per (target, scenario, N): medians of the figures, sums of the counts, over repeats."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["target"], row["scenario"], row["clients"]), []).append(row)
+    merged = []
+    for group in groups.values():
+        out = {k: v for k, v in group[0].items() if k != "repeat"}
+        out["repeats"] = len(group)
+        for key, value in group[0].items():
+            values = [
+                g[key] for g in group if isinstance(g.get(key), int | float) and not isinstance(g[key], bool)
+            ]
+            if isinstance(value, bool):
+                out[key] = (all if key == "ceiling_not_reached" else any)(g.get(key) for g in group)
+            elif key in SUMMED:
+                out[key] = sum(values)
+            elif values and key != "clients" and (value is None or isinstance(value, int | float)):
+                median = statistics.median(values)
+                out[key] = int(median) if median == int(median) else round(median, 2)
+        if out["scenario"] == "saturation":
+            out["max_rates"] = [g["max_rate"] for g in group]
+        if "stalled" in out:
+            out["stalled"] = {**out["stalled"], "count": sum(g["stalled"]["count"] for g in group)}
+            out["stalled"]["disconnected"] = sum(g["stalled"]["disconnected"] for g in group)
+        merged.append(out)
+    return merged
+
+
 def report(results: list[dict], unavailable: dict[str, str], args: argparse.Namespace) -> str:
+    results = merge_repeats(results)
+
     def limit_row(row: dict) -> dict:
         for other in results:
             if other["target"] == "limit" and (other["scenario"], other["clients"]) == (
@@ -1379,11 +1451,16 @@ def report(results: list[dict], unavailable: dict[str, str], args: argparse.Name
                     fmt(r.get("rss_kib_per_conn")),
                     ratio(r.get("rss_kib_per_conn"), base.get("rss_kib_per_conn")),
                     fmt(r.get("generator_cpu_pct")),
+                    fmt(r.get("other_load_pct")),
                 ]
             )
         headers = ["target", "N", "conn", "deliv/s", "lost/expected", "p50 ms", "p99 ms"]
-        headers += ["µs cpu/deliv", "×limit", "KiB/conn", "×limit", "gen cpu%"]
-        parts.append(f"Steady: {args.senders} senders, {args.rate:g} msg/s, {args.seconds:g} s")
+        headers += ["µs cpu/deliv", "×limit", "KiB/conn", "×limit", "gen cpu%", "other%"]
+        parts.append(
+            f"Steady: {args.senders} senders, {args.rate:g} msg/s, {args.seconds:g} s"
+            + (f"; medians of {args.repeat} runs, losses summed" if args.repeat > 1 else "")
+            + ". other%: the rest of the machine's load, in % of a core"
+        )
         parts.append(render_table(headers, rows))
 
     saturation = [r for r in results if r["scenario"] == "saturation"]
@@ -1396,6 +1473,8 @@ def report(results: list[dict], unavailable: dict[str, str], args: argparse.Name
                 f"{s['rate']:g}:{'ok' if s['holds'] else 'FAIL'}({s['p99_ms']}ms,{s['lost']}lost)"
                 for s in r["steps"]
             )
+            if r["repeats"] > 1:
+                tried = "max per run: " + ", ".join(fmt(m, "g") for m in r["max_rates"])
             rows.append(
                 [
                     r["target"],
@@ -1506,6 +1585,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     add("--idle-clients", type=int, default=1000)
     add("--idle-seconds", type=float, default=5)
+    add("--repeat", type=int, default=1, help="run each case this many times; tables show medians")
     add("--drain", type=float, default=5, help="seconds to wait for in-flight deliveries")
     add("--pad", type=int, default=64, help="characters of padding in each chat body")
     add("--engine", choices=["lean", "websockets"], default="lean", help="the generator's websocket client")
@@ -1544,17 +1624,6 @@ def pin_generator(args: argparse.Namespace) -> str:
         return "not pinned (fewer than 2 usable cores)"
     os.sched_setaffinity(0, {GENERATOR_CPU})
     return f"servers on core {SERVER_CPU}, generator on core {GENERATOR_CPU}"
-
-
-async def run_all(args: argparse.Namespace) -> tuple[list[dict], dict[str, str], dict[str, list[str]]]:
-    results, unavailable, notes = [], {}, {}
-    for name in args.targets:
-        rows, reason, target_notes = await run_target(name, args)
-        results += rows
-        notes[name] = target_notes
-        if reason:
-            unavailable[name] = reason
-    return results, unavailable, notes
 
 
 def main(argv: list[str] | None = None) -> int:
