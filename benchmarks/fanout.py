@@ -24,6 +24,13 @@ See benchmarks/README.md ("Fan-out") for the scenarios and recorded figures.
 
 from __future__ import annotations
 
+import os
+import sys
+
+# Run as `python benchmarks/<script>.py`, this folder comes first on sys.path, and its http.py (the
+# HTTP benchmark) would hide the standard library's `http` from urllib, uvicorn and websockets.
+sys.path.insert(0, os.path.dirname(os.__file__))
+
 import argparse
 import asyncio
 import base64
@@ -31,7 +38,6 @@ import contextlib
 import datetime
 import hashlib
 import json
-import os
 import platform
 import re
 import resource
@@ -40,7 +46,6 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -312,34 +317,66 @@ BENCH_SCHEDULE = """\
 conference:
   title: Fan-out benchmark
   timezone: Europe/Paris
-  start: 2021-09-13
-  end: 2021-09-13
+  start_date: 2021-09-13
+  end_date: 2021-09-13
+  daily_start: "13:00"
+  daily_end: "16:00"
+
 themes:
-  - slug: bench
-    name: Benchmarking
+  - {slug: bench, name: Benchmarking}
+
 stages:
-  - Main stage
-speakers: {}
+  - {key: main, name: Main stage}
+
+speakers: []
+
 sessions:
   - key: bench-plenary
     title: Fan-out benchmark plenary
     kind: plenary
-    start: 2021-09-13T13:00:00+02:00
-    end: 2021-09-13T14:00:00+02:00
-    stage: Main stage
+    date: 2021-09-13
+    start: "13:00"
+    end: "14:00"
+    stage: main
     themes: [bench]
-    speakers: []
 """
 
 BENCH_PASSWORD = "fanout-bench-Passw0rd"
 
-# Runs inside one Python process with the server's package importable: `create-user` for each
-# credential read from stdin, so the interpreter and the package are loaded once, not N times.
+# Runs inside one Python process with the server's package importable, credentials read from stdin.
+# Fast path: `conference.accounts.create_user` in one database session, with scrypt's cost turned
+# down as the test suite does (these accounts exist for one run). If that API is not there, the
+# `create-user` command n times in the same interpreter (loaded once, not n times).
 CREATE_USERS_SCRIPT = """\
-import json, sys
+import asyncio, json, os, sys
+creds = json.load(sys.stdin)
+
+async def fast():
+    from conference import accounts
+    from conference.db.base import Database
+    from conference.db.migrate import upgrade_async
+
+    url = os.environ["CONFERENCE_DATABASE_URL"]
+    await upgrade_async(url)
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            for email, password, name in creds:
+                await accounts.create_user(session, email, password, {"name": name}, hash_cost=10)
+    finally:
+        await db.close()
+
+try:
+    asyncio.run(fast())
+except (ImportError, AttributeError, TypeError) as exc:
+    print(f"fast path unavailable ({exc!r}); using create-user", file=sys.stderr)
+else:
+    print(json.dumps({"created": len(creds), "failed": [], "n_failed": 0, "path": "accounts.create_user"}))
+    sys.exit(0)
+
 from conference.cli import main
 created, failed = 0, []
-for email, password, name in json.load(sys.stdin):
+for email, password, name in creds:
     sys.argv = ["conference", "create-user", "--email", email, "--password", password, "--name", name]
     try:
         code = main()
@@ -349,7 +386,7 @@ for email, password, name in json.load(sys.stdin):
         created += 1
     else:
         failed.append([email, str(code)])
-print(json.dumps({"created": created, "failed": failed[:5], "n_failed": len(failed)}))
+print(json.dumps({"created": created, "failed": failed[:5], "n_failed": len(failed), "path": "create-user"}))
 """
 
 
@@ -358,9 +395,10 @@ def prepare_users(
 ) -> list[tuple[str, str]]:
     """HOOK for the server's authors: create n attendees that can sign in; return their (email, password).
 
-    Today: one process runs `conference create-user` n times in-process (`conference.cli.main` with
-    `sys.argv` set), against `database_url`. Users are `fanout-bench-<i>@example.com` from `start` on.
-    If the CLI grows a faster bulk path (say `conference demo-data --attendees N --password P`
+    One Python process against `database_url` (see CREATE_USERS_SCRIPT): `accounts.create_user` in
+    one session with a low scrypt cost, else `conference create-user` n times in-process
+    (`conference.cli.main` with `sys.argv` set). Users are `fanout-bench-<i>@example.com` from
+    `start` on. If the server grows a bulk path (say `conference demo-data --attendees N --password P`
     with predictable e-mails), call it here instead; the harness only needs the credentials back.
     Raises TargetUnavailable with the reason when the users cannot be made.
     """
@@ -416,7 +454,7 @@ class ConferenceTarget(Target):
         cpu: int | None = SERVER_CPU,
         *,
         processes: int = 1,
-        pg_url: str = "postgresql+asyncpg://127.0.0.1",
+        pg_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432",
         redis_url: str = "redis://127.0.0.1:6379/0",
     ) -> None:
         super().__init__(cpu)
@@ -1631,7 +1669,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--loop", choices=["uvloop", "asyncio"], default="uvloop")
     add("--no-pin", action="store_true", help="do not pin servers to core 0 and the generator to core 1")
     add("--redis", action="store_true", help="also run conference-redis: two processes, Postgres, Redis")
-    add("--pg-url", default="postgresql+asyncpg://127.0.0.1")
+    add(
+        "--pg-url",
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432",
+        help="conference-redis: server, no db",
+    )
     add("--redis-url", default="redis://127.0.0.1:6379/0")
     add("--quick", action="store_true", help="a ~1-minute smoke run")
     add("--json", type=Path, help="write the raw figures here")

@@ -17,6 +17,13 @@ The harness waits for the port to accept connections.
 
 from __future__ import annotations
 
+import os
+import sys
+
+# Run as `python benchmarks/<script>.py`, this folder comes first on sys.path, and its http.py (the
+# HTTP benchmark) would hide the standard library's `http` from urllib, uvicorn and websockets.
+sys.path.insert(0, os.path.dirname(os.__file__))
+
 import argparse
 import asyncio
 
