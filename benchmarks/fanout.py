@@ -1381,6 +1381,7 @@ async def run_all(args: argparse.Namespace) -> tuple[list[dict], dict[str, str],
                         except TargetUnavailable as exc:
                             unavailable[target.name] = str(exc)
                             print(f"target {target.name} unavailable: {exc}", file=sys.stderr, flush=True)
+                            await asyncio.to_thread(target.stop)  # idle, it would still hold core 0
                             continue
                         row = {
                             "target": target.name,
@@ -1481,8 +1482,14 @@ def merge_repeats(rows: list[dict]) -> list[dict]:
         if out["scenario"] == "saturation":
             out["max_rates"] = [g["max_rate"] for g in group]
         if "stalled" in out:
-            out["stalled"] = {**out["stalled"], "count": sum(g["stalled"]["count"] for g in group)}
-            out["stalled"]["disconnected"] = sum(g["stalled"]["disconnected"] for g in group)
+            out["stalled"] = {
+                **out["stalled"],
+                "cut_of_all_runs": sum(g["stalled"]["disconnected"] for g in group),
+            }
+            out["stalled"]["all_runs"] = sum(g["stalled"]["count"] for g in group)
+            out["stalled"]["close_codes"] = sorted(
+                {c for g in group for c in g["stalled"]["close_codes"]}, key=str
+            )
         merged.append(out)
     return merged
 
@@ -1515,7 +1522,8 @@ def report(results: list[dict], unavailable: dict[str, str], args: argparse.Name
                     str(r["clients"]),
                     str(r["established"]),
                     fmt(r.get("deliveries_per_s")),
-                    f"{r.get('lost', '-')}/{r.get('expected', '-')}",
+                    f"{r.get('lost', '-')}/{r.get('expected', '-')}"
+                    + (f" ({r['closed_during']} cut)" if r.get("closed_during") else ""),
                     fmt(r.get("p50_ms")),
                     fmt(r.get("p99_ms")),
                     fmt(r.get("server_cpu_us_per_delivery")),
@@ -1571,6 +1579,8 @@ def report(results: list[dict], unavailable: dict[str, str], args: argparse.Name
         rows = []
         for r in slow:
             st = r.get("stalled", {})
+            codes = st.get("close_codes") or ""
+            cut = f"{st.get('cut_of_all_runs', 0)}/{st.get('all_runs', 0)} {codes}".strip()
             rows.append(
                 [
                     r["target"],
@@ -1578,7 +1588,7 @@ def report(results: list[dict], unavailable: dict[str, str], args: argparse.Name
                     str(st.get("count", 0)),
                     f"{r['lost']}/{r['expected']}",
                     fmt(r["p99_ms"]),
-                    f"{st.get('disconnected', 0)}/{st.get('count', 0)} {st.get('close_codes', '')}",
+                    cut,
                     fmt(st.get("server_rss_kib_while_stalled", 0) - r["rss_after_kib"]),
                     fmt(st.get("server_kernel_send_queue_kib")),
                     " ".join(st.get("received_of_sent", [])),
