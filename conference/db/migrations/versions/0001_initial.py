@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:16:48.448097
+Create Date: 2026-11-25 14:26:57.439488
 """
 
 import sqlalchemy as sa
