@@ -28,12 +28,27 @@ def opening_plenary(live_server) -> int:
     return live_server.run(prepare)
 
 
-def enter(browser, live_server, person, path):
+def enter(browser, live_server, person, path, problems):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Script errors and CSP violations (inline script or style) show up here.
+    page.on("pageerror", lambda error: problems.append(f"{person['name']}: {error}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and problems.append(f"{person['name']}: {response.status} {response.url}")
+        ),
+    )
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and problems.append(f"{person['name']}: {message.text} at {message.location.get('url')}")
+        ),
+    )
     sign_in(page, person["email"], person["password"], path)
     expect(page.locator(".live-status")).to_have_attribute("data-state", "open")
     return context, page
@@ -55,9 +70,10 @@ def test_live_room_chat_offline_resume_qa_poll_and_reactions(browser, live_serve
     ada = live_server.create_user(name="Ada Lovelace")
     bob = live_server.create_user(name="Bob Marley")
     mod = live_server.create_user(role="moderator", name="Mo Moderator")
-    ada_context, ada_page = enter(browser, live_server, ada, path)
-    bob_context, bob_page = enter(browser, live_server, bob, path)
-    mod_context, mod_page = enter(browser, live_server, mod, path)
+    problems: list[str] = []
+    ada_context, ada_page = enter(browser, live_server, ada, path, problems)
+    bob_context, bob_page = enter(browser, live_server, bob, path, problems)
+    mod_context, mod_page = enter(browser, live_server, mod, path, problems)
     try:
         # The stream is a <video> (an HLS address); the room counts the three of us.
         expect(ada_page.locator("video.live__video")).to_have_attribute("src", STREAM)
@@ -133,6 +149,11 @@ def test_live_room_chat_offline_resume_qa_poll_and_reactions(browser, live_serve
         # Reactions reach the others within the push interval.
         ada_page.get_by_role("button", name="Applause").click()
         expect(bob_page.locator(".reaction", has_text="👏").locator(".reaction__count")).to_have_text("1")
+
+        # Going offline makes Chromium log the dropped socket, and the site has no favicon yet (the
+        # browser asks for one on its own); nothing else may be in the console.
+        expected_noise = ("WebSocket", "ERR_INTERNET_DISCONNECTED", "/favicon.ico")
+        assert [p for p in problems if not any(noise in p for noise in expected_noise)] == []
     finally:
         for context in (ada_context, bob_context, mod_context):
             context.close()
