@@ -94,9 +94,15 @@ export class QAPanel extends EventTarget {
     this.questions.set(merged.id, merged);
     const item = this.#item(merged);
     const old = this.items.get(merged.id);
+    // Keep keyboard focus on the same control (or the question's first one) across the re-render.
+    const focused = old?.contains(document.activeElement) ? document.activeElement : null;
     if (old) old.replaceWith(item);
     else this.list.append(item);
     this.items.set(merged.id, item);
+    if (focused) {
+      const same = item.querySelector(`[data-question-action="${focused.dataset.questionAction}"]`);
+      (same && !same.disabled ? same : item.querySelector("button:not(:disabled)"))?.focus();
+    }
     if (live && !known) this.dispatchEvent(new CustomEvent("news"));
   }
 
@@ -123,12 +129,8 @@ export class QAPanel extends EventTarget {
       const item = this.items.get(question.id);
       if (this.list.children[index] !== item) this.list.insertBefore(item, this.list.children[index] ?? null);
     });
-    if (focused && this.list.contains(focused) === false && focused.dataset?.questionAction) {
-      // The button was re-rendered: give focus back to its replacement.
-      this.list.querySelector(`[data-question-action="${focused.dataset.questionAction}"]`)?.focus();
-    } else if (focused && document.activeElement !== focused && this.list.contains(focused)) {
-      focused.focus();
-    }
+    // Moving a node blurs it: give focus back.
+    if (focused && document.activeElement !== focused && this.list.contains(focused)) focused.focus();
     this.empty.hidden = this.questions.size > 0;
   }
 
@@ -146,7 +148,9 @@ export class QAPanel extends EventTarget {
         "aria-label": own
           ? `Your question has ${question.votes} ${question.votes === 1 ? "vote" : "votes"}`
           : `Upvote question from ${who} (${question.votes} ${question.votes === 1 ? "vote" : "votes"})`,
-        disabled: !votable || voted,
+        // Voted stays focusable (aria-disabled) so that keyboard focus is not lost on the way.
+        disabled: !votable,
+        "aria-disabled": voted ? "true" : undefined,
         title: own ? "You cannot vote for your own question" : voted ? "You voted for this question" : "Upvote",
         dataset: { questionAction: `vote-${question.id}` },
         onclick: () => this.#vote(question.id),
@@ -213,6 +217,7 @@ export class QAPanel extends EventTarget {
   }
 
   async #vote(id) {
+    if (this.voted.has(id)) return;
     try {
       const reply = await this.connection.request({ type: "question.vote", channel: this.channel, id });
       this.voted.add(id);

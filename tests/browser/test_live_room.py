@@ -121,8 +121,10 @@ def test_live_room_chat_offline_resume_qa_poll_and_reactions(browser, live_serve
         mod_page.get_by_role("button", name="Approve").click()
         bob_page.get_by_role("tab", name=re.compile("Q&A")).click()
         question = bob_page.locator(".qa__item", has_text="How do we measure social impact?")
-        question.get_by_role("button", name=re.compile("Upvote")).click()
+        question.get_by_role("button", name=re.compile("Upvote")).focus()
+        bob_page.keyboard.press("Enter")
         expect(question.locator(".qa__vote")).to_have_attribute("aria-pressed", "true")
+        expect(question.locator(".qa__vote")).to_be_focused()  # the re-render keeps keyboard focus
         expect(ada_page.locator(".qa__item .qa__votes")).to_have_text("1")
         expect(ada_page.locator(".qa__item .qa__vote")).to_be_disabled()  # one's own question
         screenshot(mod_page, "live-room-qa-moderator", widths=(1280,))
