@@ -92,6 +92,30 @@ class SendRules:
     slow_mode_seconds: int
 
 
+@dataclass(frozen=True)
+class ChannelRules:
+    """What applies to everyone posting in one channel: its slow mode and who is muted until when."""
+
+    slow_mode_seconds: int
+    muted: dict[int, datetime]
+
+    def muted_until(self, user_id: int) -> datetime | None:
+        until = self.muted.get(user_id)
+        return until if until is not None and until > utcnow() else None
+
+
+async def channel_rules(db: AsyncSession, channel: str) -> ChannelRules:
+    """The channel's slow mode and its current mutes (a room has few), for a per-process cache."""
+    muted = dict(
+        (
+            await db.execute(
+                select(Mute.user_id, Mute.until).where(Mute.channel == channel, Mute.until > utcnow())
+            )
+        ).all()
+    )
+    return ChannelRules(await slow_mode(db, channel), muted)
+
+
 async def send_rules(db: AsyncSession, channel: str, user_id: int) -> SendRules:
     """The person's mute and the channel's slow mode, in one round trip (checked on every send)."""
     mute_until = select(Mute.until).where(Mute.channel == channel, Mute.user_id == user_id).scalar_subquery()

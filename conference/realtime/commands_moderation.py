@@ -16,6 +16,7 @@ from conference.realtime.channels import Channel
 from conference.realtime.commands import Context, after, command, guard
 from conference.realtime.commands_chat import ChatSend
 from conference.realtime.commands_qa import require_room
+from conference.realtime.live_rooms import live_rooms
 from conference.realtime.protocol import Frame
 
 
@@ -73,7 +74,9 @@ async def tell_dm_partner(ctx: Context, frame: ChatSend) -> None:
 @guard("chat.send")
 async def admit_chat(ctx: Context, frame: ChatSend) -> None:
     """Mute, slow mode and blocks. Bad bodies are refused first so they never use up a slow-mode slot,
-    and a resend of a stored message (same client_id) passes so that it is acknowledged again."""
+    and a resend of a stored message (same client_id) passes so that it is acknowledged again. The
+    mute and slow mode come from a per-process cache (a change on another process applies within
+    RULES_TTL_SECS); the slow-mode slot itself is taken in the database."""
     chat.clean_body(frame.body)
     chat.clean_client_id(frame.client_id)
     channel = frame.channel
@@ -82,10 +85,10 @@ async def admit_chat(ctx: Context, frame: ChatSend) -> None:
             if await moderation.is_blocked(db, channel.id, channel.other_id):
                 raise Forbidden("you cannot write to this person")
         return
-    async with ctx.db.reader() as db:
-        rules = await moderation.send_rules(db, channel.name, ctx.user.id)
-    if rules.muted_until is not None:
-        raise moderation.muted_error(rules.muted_until)
+    rules = await live_rooms(ctx.hub).rules.get(channel.name)
+    until = rules.muted_until(ctx.user.id)
+    if until is not None:
+        raise moderation.muted_error(until)
     if not rules.slow_mode_seconds or ctx.is_at_least("moderator"):
         return
     async with ctx.db.session() as db:
@@ -109,6 +112,7 @@ async def mute(ctx: Context, frame: Mute) -> dict[str, Any]:
     require_room(frame.channel, "mutes")
     async with ctx.db.session() as db:
         until = await moderation.mute(db, ctx.user, frame.channel.name, frame.user_id, frame.minutes)
+    live_rooms(ctx.hub).rules.forget(frame.channel.name)
     event = {
         "type": "moderation.muted",
         "channel": frame.channel.name,
@@ -125,6 +129,7 @@ async def slow_mode(ctx: Context, frame: SlowMode) -> None:
     require_room(frame.channel, "slow mode")
     async with ctx.db.session() as db:
         seconds = await moderation.set_slow_mode(db, ctx.user, frame.channel.name, frame.seconds)
+    live_rooms(ctx.hub).rules.forget(frame.channel.name)
     await ctx.publish(
         frame.channel.name,
         {"type": "moderation.slow_mode", "channel": frame.channel.name, "seconds": seconds},

@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+from conference import moderation
+from conference.db.base import Database
 from conference.ratelimit import TokenBucket
 from conference.reactions import ReactionCounter
 
@@ -30,6 +32,10 @@ UPDATE_EVERY_SECS = 0.25
 # Reactions per person: a short burst, then a few per second.
 REACT_BURST = 10
 REACT_PER_SEC = 4.0
+
+# How long a process trusts what it read of a channel's mutes and slow mode. Changes made on this
+# process apply at once (the entry is dropped); made on another process, within this time.
+RULES_TTL_SECS = 1.0
 
 Flush = Callable[[], Awaitable[None]]
 
@@ -88,6 +94,57 @@ class Throttle:
                 await task
 
 
+class RulesCache:
+    """Each channel's moderation rules, read at most once per RULES_TTL_SECS per process: checking
+    them on every chat send with a database read cost about a third of the send rate."""
+
+    def __init__(self, db: Database, ttl: float = RULES_TTL_SECS) -> None:
+        self.db = db
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, moderation.ChannelRules]] = {}
+        self._reading: dict[str, asyncio.Future[moderation.ChannelRules]] = {}
+        self._generation = 0  # bumped by every local change of any channel's rules
+
+    async def get(self, channel: str) -> moderation.ChannelRules:
+        loop = asyncio.get_running_loop()
+        found = self._entries.get(channel)
+        if found is not None and found[0] > loop.time():
+            return found[1]
+        reading = self._reading.get(channel)
+        if reading is not None:
+            return await asyncio.shield(reading)  # one read serves every send waiting for it
+        future: asyncio.Future[moderation.ChannelRules] = loop.create_future()
+        self._reading[channel] = future
+        generation = self._generation
+        try:
+            async with self.db.reader() as db:
+                rules = await moderation.channel_rules(db, channel)
+        except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError):
+                future.cancel()
+            else:
+                future.set_exception(exc)
+                future.exception()  # marked retrieved: the waiters re-raise it
+            raise
+        finally:
+            if self._reading.get(channel) is future:
+                del self._reading[channel]
+        future.set_result(rules)
+        # A change made here while the read ran may be missing from it: keep it for this send only.
+        if generation == self._generation:
+            if len(self._entries) > 10_000:
+                now = loop.time()
+                self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+            self._entries[channel] = (loop.time() + self.ttl, rules)
+        return rules
+
+    def forget(self, channel: str) -> None:
+        """This process changed the channel's rules: read them again on the next send."""
+        self._generation += 1
+        self._entries.pop(channel, None)
+        self._reading.pop(channel, None)
+
+
 class LiveRooms:
     """What the live room commands keep in this process (one per hub)."""
 
@@ -96,6 +153,7 @@ class LiveRooms:
         self.reactions = ReactionCounter()
         self.react_limits = TokenBucket(REACT_BURST, REACT_PER_SEC)
         self.updates = Throttle(UPDATE_EVERY_SECS)
+        self.rules = RulesCache(hub.db)
         self._pusher: asyncio.Task | None = None
 
     def reactions_event(self, channel: str, counts: dict[str, int]) -> dict[str, Any]:

@@ -58,20 +58,16 @@ export class QAPanel extends EventTarget {
 
   #onFrame(frame) {
     if (frame.type === "joined") {
-      // Anything not in the room.state that follows (and not changed meanwhile) is gone.
-      this.stale = new Set(this.questions.keys());
-    } else if (frame.type === "room.state" && Array.isArray(frame.questions)) {
-      const listed = new Set();
-      for (const question of frame.questions) {
-        listed.add(question.id);
+      // `joined` lists the questions the person may see now (no list: there are none).
+      const listed = frame.questions ?? [];
+      const ids = new Set(listed.map((question) => question.id));
+      for (const id of [...this.questions.keys()]) if (!ids.has(id)) this.#remove(id);
+      for (const question of listed) {
         if (question.voted) this.voted.add(question.id);
         this.#upsert(question, false);
       }
-      for (const id of this.stale ?? []) if (!listed.has(id)) this.#remove(id);
-      this.stale = null;
       this.#reorder();
     } else if (frame.type === "question") {
-      this.stale?.delete(frame.id);
       this.#upsert(frame, true);
       this.#reorder();
     }
@@ -92,12 +88,21 @@ export class QAPanel extends EventTarget {
       return;
     }
     if (question.voted) this.voted.add(question.id);
+    if (merged.user?.id === this.viewer.id && PUBLIC.has(merged.status) && this.notice.dataset.tone === "wait") {
+      this.#say(""); // the "awaiting approval" thanks is out of date once it is approved
+    }
     this.questions.set(merged.id, merged);
     const item = this.#item(merged);
     const old = this.items.get(merged.id);
+    // Keep keyboard focus on the same control (or the question's first one) across the re-render.
+    const focused = old?.contains(document.activeElement) ? document.activeElement : null;
     if (old) old.replaceWith(item);
     else this.list.append(item);
     this.items.set(merged.id, item);
+    if (focused) {
+      const same = item.querySelector(`[data-question-action="${focused.dataset.questionAction}"]`);
+      (same && !same.disabled ? same : item.querySelector("button:not(:disabled)"))?.focus();
+    }
     if (live && !known) this.dispatchEvent(new CustomEvent("news"));
   }
 
@@ -124,12 +129,8 @@ export class QAPanel extends EventTarget {
       const item = this.items.get(question.id);
       if (this.list.children[index] !== item) this.list.insertBefore(item, this.list.children[index] ?? null);
     });
-    if (focused && this.list.contains(focused) === false && focused.dataset?.questionAction) {
-      // The button was re-rendered: give focus back to its replacement.
-      this.list.querySelector(`[data-question-action="${focused.dataset.questionAction}"]`)?.focus();
-    } else if (focused && document.activeElement !== focused && this.list.contains(focused)) {
-      focused.focus();
-    }
+    // Moving a node blurs it: give focus back.
+    if (focused && document.activeElement !== focused && this.list.contains(focused)) focused.focus();
     this.empty.hidden = this.questions.size > 0;
   }
 
@@ -147,7 +148,9 @@ export class QAPanel extends EventTarget {
         "aria-label": own
           ? `Your question has ${question.votes} ${question.votes === 1 ? "vote" : "votes"}`
           : `Upvote question from ${who} (${question.votes} ${question.votes === 1 ? "vote" : "votes"})`,
-        disabled: !votable || voted,
+        // Voted stays focusable (aria-disabled) so that keyboard focus is not lost on the way.
+        disabled: !votable,
+        "aria-disabled": voted ? "true" : undefined,
         title: own ? "You cannot vote for your own question" : voted ? "You voted for this question" : "Upvote",
         dataset: { questionAction: `vote-${question.id}` },
         onclick: () => this.#vote(question.id),
@@ -206,13 +209,15 @@ export class QAPanel extends EventTarget {
     try {
       await this.connection.request({ type: "question.ask", channel: this.channel, body });
       this.input.value = "";
-      this.#say(this.moderated ? "Thanks! Your question will appear once a moderator approves it." : "");
+      if (this.moderated) this.#say("Thanks! Your question will appear once a moderator approves it.", "wait");
+      else this.#say("");
     } catch (error) {
       this.#say(error.message, "error");
     }
   }
 
   async #vote(id) {
+    if (this.voted.has(id)) return;
     try {
       const reply = await this.connection.request({ type: "question.vote", channel: this.channel, id });
       this.voted.add(id);
@@ -282,8 +287,7 @@ export class PollsPanel extends EventTarget {
     const form = el(
       "form",
       { class: "polls__create" },
-      el("h3", { text: "Start a poll" }),
-      el("label", { for: questionId, text: "Question" }),
+      el("label", { for: questionId, text: "Poll question" }),
       question,
       el("p", { class: "polls__label", text: "Options" }),
       options,
@@ -304,17 +308,19 @@ export class PollsPanel extends EventTarget {
         form.reset();
         while (options.children.length > 2) options.lastElementChild.remove();
         addButton.disabled = false;
+        box.open = false;
         this.#say("");
       } catch (error) {
         this.#say(error.message, "error");
       }
     });
-    return el("details", { class: "polls__create-box" }, el("summary", { text: "New poll" }), form);
+    const box = el("details", { class: "polls__create-box" }, el("summary", { text: "Start a poll" }), form);
+    return box;
   }
 
   #onFrame(frame) {
-    if (frame.type === "room.state" && Array.isArray(frame.polls)) {
-      for (const poll of frame.polls) {
+    if (frame.type === "joined") {
+      for (const poll of frame.polls ?? []) {
         if (typeof poll.my_vote === "number") this.mine.set(poll.id, poll.my_vote);
         this.#upsert(poll, false);
       }

@@ -89,7 +89,7 @@ export class LiveConnection extends EventTarget {
     this.state = "idle";
     this.socket = null;
     this.attempt = 0;
-    this.channels = new Map(); // name -> {listeners: Set, lastId, joined, snapshots: joined + room.state}
+    this.channels = new Map(); // name -> {listeners: Set, lastId, joined, snapshots: the last `joined`}
     this.pending = new Map(); // ref -> {resolve, reject, timer}
     this.outbox = new Map(); // client_id -> chat.send frame, in send order
     this.nextRef = 1;
@@ -120,7 +120,7 @@ export class LiveConnection extends EventTarget {
   /**
    * Listen to every frame of `channel` (joined, chat.message, presence, question, poll, ...).
    * The first subscription joins the channel; returns a function that unsubscribes (and leaves when
-   * nobody listens any more). A late subscriber gets the last `joined` and `room.state` at once.
+   * nobody listens any more). A late subscriber gets the last `joined` at once.
    */
   subscribe(channel, listener) {
     let entry = this.channels.get(channel);
@@ -353,7 +353,6 @@ export class LiveConnection extends EventTarget {
     if (frame.type === "joined") this.#joined(frame);
     else if (frame.channel && this.channels.has(frame.channel)) {
       if (frame.type === "chat.message") this.#seen(frame.channel, frame);
-      if (frame.type === "room.state") this.channels.get(frame.channel).snapshots.set("room.state", frame);
       this.#deliver(frame.channel, frame);
     } else if (frame.type !== "error" || !waiting) {
       this.dispatchEvent(new CustomEvent(frame.type, { detail: frame }));
@@ -376,7 +375,6 @@ export class LiveConnection extends EventTarget {
     if (typeof frame.last_id === "number" && (entry.lastId === null || frame.last_id > entry.lastId)) {
       entry.lastId = frame.last_id;
     }
-    entry.snapshots.clear(); // the room.state that follows belongs to this join
     entry.snapshots.set("joined", frame);
     this.#deliver(frame.channel, frame);
     for (const message of this.outbox.values()) {
@@ -676,10 +674,6 @@ export class ChatPanel extends EventTarget {
       case "moderation.report":
         this.#onReport(frame);
         break;
-      case "room.state":
-        this.#setSlowMode(frame.slow_mode ?? 0, false);
-        this.#setMuted(frame.muted_until ?? null);
-        break;
       case "moderation.slow_mode":
         this.#setSlowMode(frame.seconds, true);
         break;
@@ -701,6 +695,9 @@ export class ChatPanel extends EventTarget {
     if (this.firstId === null && frame.history?.length) this.firstId = frame.history[0].id;
     this.earlierButton.hidden = !(frame.truncated && !live);
     if (frame.presence) this.#setPresence(frame.presence.count);
+    // The live room adds these to `joined` only when they apply.
+    this.#setSlowMode(frame.slow_mode ?? 0, false);
+    this.#setMuted(frame.muted_until ?? null);
     if (!live) this.scrollToLatest();
   }
 
@@ -932,7 +929,9 @@ export class ChatPanel extends EventTarget {
   }
 
   #setSlowMode(seconds, announce) {
+    const before = this.slowMode;
     this.slowMode = Number(seconds) || 0;
+    if (before === this.slowMode) announce = false;
     if (this.slowSelect) this.slowSelect.value = String(this.slowMode);
     this.hint.textContent = this.slowMode
       ? `Slow mode: one message every ${this.slowMode} s. Enter to send, Shift+Enter for a new line.`

@@ -209,3 +209,32 @@ async def test_join_tells_slow_mode(live_server):
         joined = await join_room(a, "session:5")
 
     assert (joined["slow_mode"], "muted_until" in joined) == (10, False)
+
+
+async def test_reports_api_filters_by_channel_and_resolves(live_server):
+    mod, ada, bob = (
+        await live_server.account(role="moderator"),
+        await live_server.account(),
+        await live_server.account(),
+    )
+    async with live_server.ws(ada) as a, live_server.ws(bob) as b:
+        first = await a.chat("session:1", "one", "c1")
+        second = await a.chat("session:2", "two", "c2")
+        await answer(b, {"type": "chat.report", "channel": "session:1", "id": first["id"]}, "1")
+        await answer(
+            b, {"type": "chat.report", "channel": "session:2", "id": second["id"], "reason": "off topic"}, "2"
+        )
+    http = live_server.http
+
+    only_two = (await http.get("/api/v1/moderation/reports?channel=session:2", headers=mod.headers)).json()
+    report_id = only_two["reports"][0]["id"]
+    resolved = await http.post(f"/api/v1/moderation/reports/{report_id}/resolve", headers=mod.headers)
+    still_open = (await http.get("/api/v1/moderation/reports", headers=mod.headers)).json()
+    everything = (await http.get("/api/v1/moderation/reports?all=1", headers=mod.headers)).json()
+    by_attendee = await http.post(f"/api/v1/moderation/reports/{report_id}/resolve", headers=bob.headers)
+
+    assert [(r["channel"], r["reason"]) for r in only_two["reports"]] == [("session:2", "off topic")]
+    assert (resolved.status_code, resolved.json()["resolved_at"] is not None) == (200, True)
+    assert [r["channel"] for r in still_open["reports"]] == ["session:1"]
+    assert [r["channel"] for r in everything["reports"]] == ["session:2", "session:1"]
+    assert by_attendee.status_code == 403

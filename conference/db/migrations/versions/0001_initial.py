@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:25:18.107148
+Create Date: 2026-11-25 14:51:46.001340
 """
 
 import sqlalchemy as sa
