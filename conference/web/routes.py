@@ -6,10 +6,19 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from conference.web import pages
-from conference.web.api import accounts, agenda, health, programme
+from conference.web.api import (
+    accounts,
+    admin,
+    admin_programme,
+    agenda,
+    announcements,
+    health,
+    notifications,
+    programme,
+)
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda]
+API_MODULES = [accounts, programme, agenda, notifications, admin_programme, admin, announcements]
 
 
 def routes() -> list[BaseRoute]:
