@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conference.db.base import Database
 from conference.errors import AppError, RateLimited
+from conference.programme_cache import ProgrammeCache
 from conference.ratelimit import TokenBucket
 from conference.security import Signer
 from conference.settings import Settings
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with AsyncExitStack() as stack:
             app.state.db = Database(settings.database_url)
             stack.push_async_callback(app.state.db.close)
+            app.state.programme_cache = ProgrammeCache(app.state.db)
             for start in app.state.services:
                 await stack.enter_async_context(start(app))
             yield

@@ -9,10 +9,11 @@ from datetime import UTC, date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from conference.db.base import signal
 from conference.db.models import (
     Conference,
     RoundTable,
@@ -45,6 +46,12 @@ async def get_conference(db: AsyncSession) -> Conference:
     if conference is None:
         raise NotFound("no programme has been loaded yet")
     return conference
+
+
+async def touch(db: AsyncSession) -> None:
+    """Record that the programme changed (sessions, tables or seats): caches drop what they hold."""
+    await db.execute(update(Conference).values(revision=Conference.revision + 1))
+    signal(db, "programme")
 
 
 async def is_empty(db: AsyncSession) -> bool:
@@ -322,6 +329,7 @@ async def replace_programme(db: AsyncSession, incoming: model.Programme) -> Prog
     await _delete_missing(db, Speaker, "key", {s.key for s in incoming.speakers})
     await _delete_missing(db, Theme, "slug", {t.slug for t in incoming.themes})
     await _delete_missing(db, Stage, "key", {s.key for s in incoming.stages})
+    await touch(db)
     return diff
 
 
@@ -559,6 +567,7 @@ async def create_session(db: AsyncSession, change: SessionChange) -> Session:
     await check_session(db, session)
     db.add(session)
     await db.flush()
+    await touch(db)
     return session
 
 
@@ -596,6 +605,7 @@ async def update_session(db: AsyncSession, session_id: int, change: SessionChang
     await check_session(db, session)
     session.version += 1
     await db.flush()
+    await touch(db)
     return session
 
 
@@ -625,6 +635,7 @@ async def delete_session(db: AsyncSession, session_id: int) -> Session:
     session = await get_session(db, session_id)
     await db.delete(session)
     await db.flush()
+    await touch(db)
     return session
 
 

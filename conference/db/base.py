@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +26,21 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def after_commit(db: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run `callback` after the transaction of `db` commits (not at all if it rolls back)."""
+    callbacks = db.info.setdefault("after_commit", [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def signal(db: AsyncSession, topic: str) -> None:
+    """Tell the `on_commit_of(topic)` listeners of this database, once `db` has committed."""
+    database = db.info.get("database")
+    if database is not None:
+        for listener in database.listeners(topic):
+            after_commit(db, listener)
 
 
 class AwareDateTime(TypeDecorator):
@@ -94,12 +109,27 @@ class Database:
             self.read_engine = self.engine
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._readers = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._listeners: dict[str, list[Callable[[], None]]] = {}
+
+    def on_commit_of(self, topic: str, listener: Callable[[], None]) -> None:
+        """Call `listener` after every committed transaction that `signal`ed `topic`."""
+        self._listeners.setdefault(topic, []).append(listener)
+
+    def listeners(self, topic: str) -> list[Callable[[], None]]:
+        return self._listeners.get(topic, [])
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session in one transaction: committed on success, rolled back on error."""
-        async with self._sessions() as db, db.begin():
-            yield db
+        """A session in one transaction: committed on success, rolled back on error.
+
+        Callbacks registered with `after_commit(db, fn)` run once the transaction has committed.
+        """
+        async with self._sessions() as db:
+            db.info["database"] = self
+            async with db.begin():
+                yield db
+            for callback in db.info.pop("after_commit", []):
+                callback()
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:

@@ -25,6 +25,8 @@ class Conference(Base):
     daily_start: Mapped[str] = mapped_column(String(5))  # "HH:MM" conference time
     daily_end: Mapped[str] = mapped_column(String(5))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Bumped by every change to the programme (sessions, tables, seats), so caches can tell.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Theme(Base):

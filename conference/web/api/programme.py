@@ -27,10 +27,9 @@ def requested_tz(request: Request) -> ZoneInfo | None:
     return require_timezone(name) if name else None
 
 
-async def get_programme(request: Request) -> JSONResponse:
-    tz = requested_tz(request)
-    async with request.app.state.db.reader() as db:
-        return JSONResponse(await programme.programme_view(db, tz))
+async def get_programme(request: Request) -> Response:
+    body = await request.app.state.programme_cache.programme_json(requested_tz(request))
+    return Response(body, media_type="application/json")
 
 
 async def get_session(request: Request) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 13:53:13.378350
+Create Date: 2026-11-25 13:59:33.249718
 """
 
 import sqlalchemy as sa
@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("daily_start", sa.String(length=5), nullable=False),
         sa.Column("daily_end", sa.String(length=5), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conference")),
     )
     op.create_table(
