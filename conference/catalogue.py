@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference import programme
 from conference.db.models import Session, SessionSpeaker, SessionTheme, Speaker, Stage, Theme, User
 from conference.errors import Conflict, Invalid, NotFound
 from conference.validation import Fields
@@ -116,6 +117,7 @@ async def create_item(db: AsyncSession, kind: Kind, values: dict[str, Any]) -> A
     row = kind.table(**{kind.key_field: key}, position=position + 1, **values)
     db.add(row)
     await db.flush()
+    await programme.touch(db)
     return row
 
 
@@ -128,6 +130,7 @@ async def update_item(db: AsyncSession, kind: Kind, item_id: int, values: dict[s
     for name, value in values.items():
         setattr(row, name, value)
     await db.flush()
+    await programme.touch(db)
     return row
 
 
@@ -155,6 +158,7 @@ async def delete_item(db: AsyncSession, kind: Kind, item_id: int) -> Any:
         await _drop_theme_from_profiles(db, row.slug)
     await db.delete(row)
     await db.flush()
+    await programme.touch(db)
     return row
 
 
