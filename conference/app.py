@@ -38,6 +38,7 @@ class Limits:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     from conference.web.routes import routes  # the web layer sits on top; nothing imports it back
+    from conference.web.ws import KeepRawSend
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Background services (realtime hub, timers) register here as `async context manager factories`.
     app.state.services = list(service_factories())
     app.add_middleware(SecurityHeaders, settings=settings)
+    # Outermost: keeps the server's raw websocket `send` for the hub's direct frame writes.
+    app.add_middleware(KeepRawSend)
     return app
 
 

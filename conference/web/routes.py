@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from conference.web import pages
+from conference.web import pages, ws
 from conference.web.api import (
     accounts,
     admin,
@@ -15,10 +15,11 @@ from conference.web.api import (
     health,
     notifications,
     programme,
+    rooms,
 )
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, notifications, admin_programme, admin, announcements]
+API_MODULES = [accounts, programme, agenda, rooms, notifications, admin_programme, admin, announcements]
 
 
 def routes() -> list[BaseRoute]:
@@ -27,6 +28,7 @@ def routes() -> list[BaseRoute]:
         api.extend(module.routes)
     return [
         *health.routes,
+        *ws.routes,
         Mount("/api/v1", routes=api),
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
         *pages.routes,

@@ -9,4 +9,11 @@ from starlette.applications import Starlette
 
 Service = Callable[[Starlette], AbstractAsyncContextManager[None]]
 
-SERVICES: list[Service] = []
+
+def _hub(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.web.ws import hub_service
+
+    return hub_service(app)
+
+
+SERVICES: list[Service] = [_hub]

@@ -16,13 +16,16 @@ from conference.db.models.core import (
     Theme,
     User,
 )
+from conference.db.models.realtime import ChannelCounter, Message
 
 __all__ = [
     "AgendaChange",
     "Announcement",
     "Bookmark",
+    "ChannelCounter",
     "Conference",
     "Login",
+    "Message",
     "Notification",
     "RoundTable",
     "Session",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 13:59:33.249718
+Create Date: 2026-11-25 13:59:50.411792
 """
 
 import sqlalchemy as sa
@@ -39,6 +39,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_agenda_changes_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_agenda_changes_session_id"), ["session_id"], unique=False)
 
+    op.create_table(
+        "channel_counters",
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("last_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("channel", name=op.f("pk_channel_counters")),
+    )
     op.create_table(
         "conference",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -113,6 +119,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("logins", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_logins_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "messages",
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("client_id", sa.String(length=64), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.Column("deleted_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["deleted_by"], ["users.id"], name=op.f("fk_messages_deleted_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_messages_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("channel", "id", name=op.f("pk_messages")),
+        sa.UniqueConstraint(
+            "channel", "user_id", "client_id", name=op.f("uq_messages_channel_user_id_client_id")
+        ),
+    )
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_messages_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "notifications",
@@ -343,6 +373,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
 
     op.drop_table("notifications")
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_messages_user_id"))
+
+    op.drop_table("messages")
     with op.batch_alter_table("logins", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_logins_user_id"))
 
@@ -354,6 +388,7 @@ def downgrade() -> None:
     op.drop_table("themes")
     op.drop_table("stages")
     op.drop_table("conference")
+    op.drop_table("channel_counters")
     with op.batch_alter_table("agenda_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_agenda_changes_session_id"))
         batch_op.drop_index(batch_op.f("ix_agenda_changes_created_at"))
