@@ -91,7 +91,7 @@ class WsClient:
         """Reads until the server closes; returns (code, reason)."""
         async with asyncio.timeout(wait):
             await self.connection.wait_closed()
-        received = self.connection.close_rcvd
+        received = self.connection.protocol.close_rcvd
         return (received.code, received.reason) if received is not None else (None, None)
 
 

@@ -59,19 +59,21 @@ def csv_response(text: str, filename: str) -> Response:
 
 
 async def current_stats(request: Request) -> dict[str, Any]:
-    """Figures from the database plus presence from the hub (across every server process)."""
+    """Figures from the database plus presence from the hub."""
     hub = request.app.state.hub
     async with request.app.state.db.reader() as db:
         timezone = await db.scalar(select(Conference.timezone).limit(1)) or "UTC"
         session_ids = list((await db.scalars(select(Session.id))).all())
-        present = {}
+        present: dict[int, int] = {}
+        # People connected to this process, plus everyone in a session room on any process (the hub
+        # shares presence per channel across processes, not a global list of connections).
+        online = set(hub.users)
         for session_id in session_ids:
-            count = len(await hub.present_users(session_channel(session_id)))
-            if count:
-                present[session_id] = count
-        return await stats.collect(
-            db, tz=ZoneInfo(timezone), online_users=len(await hub.online_users()), present=present
-        )
+            people = await hub.present_users(session_channel(session_id))
+            online |= people
+            if people:
+                present[session_id] = len(people)
+        return await stats.collect(db, tz=ZoneInfo(timezone), online_users=len(online), present=present)
 
 
 async def get_stats(request: Request) -> JSONResponse:
