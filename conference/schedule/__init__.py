@@ -1,0 +1,1 @@
+"""The programme as data: the schedule.yaml format, its validation and its exports."""
