@@ -16,10 +16,21 @@ from conference.web.api import (
     notifications,
     programme,
     rooms,
+    setup,
 )
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, rooms, notifications, admin_programme, admin, announcements]
+API_MODULES = [
+    accounts,
+    programme,
+    agenda,
+    setup,
+    rooms,
+    notifications,
+    admin_programme,
+    admin,
+    announcements,
+]
 
 
 def routes() -> list[BaseRoute]:
