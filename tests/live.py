@@ -129,6 +129,7 @@ class LiveServer:
             login_id = self.app.state.signer.login_from_bearer(login)
             extra["Cookie"] = f"{COOKIE_NAME}={self.app.state.signer.cookie_value(login_id)}"
         options.setdefault("compression", None)
+        options.setdefault("proxy", None)
         options.setdefault("open_timeout", TIMEOUT_SECS)
         options.setdefault("max_size", 2**22)
         async with connect(self.ws_url, additional_headers=extra, origin=origin, **options) as connection:

@@ -52,6 +52,7 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
         self._background: set[asyncio.Task] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
 
     # --- life cycle --------------------------------------------------------------------------------
 
@@ -73,6 +74,7 @@ class Hub:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._closed = True
         for conn in list(self.connections):
             conn.close(1012, "the server is restarting; reconnect and resume with since")
         await self.writer.stop()
@@ -514,7 +516,10 @@ class Hub:
             self._loop = asyncio.get_running_loop()
         return self._loop
 
-    def _spawn(self, coroutine: Any) -> asyncio.Task:
+    def _spawn(self, coroutine: Any) -> asyncio.Task | None:
+        if self._closed:
+            coroutine.close()
+            return None
         task = asyncio.get_running_loop().create_task(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)

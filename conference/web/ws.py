@@ -63,6 +63,8 @@ async def ws_endpoint(websocket: WebSocket) -> None:
             message = await receive()
             if message["type"] == "websocket.disconnect":
                 return
+            if conn.closed:
+                continue  # closing (flood, slow reader, sign-out): read until the peer is gone
             text = message.get("text")
             if text is None:
                 conn.send({"type": "error", "code": "invalid", "message": "frames are JSON text"})

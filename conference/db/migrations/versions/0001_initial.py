@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 13:59:50.411792
+Create Date: 2026-11-25 14:12:00.170735
 """
 
 import sqlalchemy as sa
@@ -44,6 +44,12 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=64), nullable=False),
         sa.Column("last_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("channel", name=op.f("pk_channel_counters")),
+    )
+    op.create_table(
+        "channel_settings",
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("slow_mode_seconds", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("channel", name=op.f("pk_channel_settings")),
     )
     op.create_table(
         "conference",
@@ -107,6 +113,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_users_created_at"), ["created_at"], unique=False)
 
     op.create_table(
+        "blocks",
+        sa.Column("blocker_id", sa.Integer(), nullable=False),
+        sa.Column("blocked_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["blocked_id"], ["users.id"], name=op.f("fk_blocks_blocked_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["blocker_id"], ["users.id"], name=op.f("fk_blocks_blocker_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("blocker_id", "blocked_id", name=op.f("pk_blocks")),
+    )
+    with op.batch_alter_table("blocks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_blocks_blocked_id"), ["blocked_id"], unique=False)
+
+    op.create_table(
         "logins",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -145,6 +167,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_messages_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "mutes",
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("until", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["by_id"], ["users.id"], name=op.f("fk_mutes_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_mutes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("channel", "user_id", name=op.f("pk_mutes")),
+    )
+    op.create_table(
         "notifications",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -159,6 +195,65 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_notifications_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "polls",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("question", sa.String(length=300), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
+        sa.Column("closed", sa.Boolean(), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_polls_user_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_polls")),
+    )
+    with op.batch_alter_table("polls", schema=None) as batch_op:
+        batch_op.create_index("ix_polls_channel_id", ["channel", "id"], unique=False)
+
+    op.create_table(
+        "questions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("votes", sa.Integer(), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_questions_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_questions")),
+    )
+    with op.batch_alter_table("questions", schema=None) as batch_op:
+        batch_op.create_index("ix_questions_channel_id", ["channel", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_questions_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("message_user_id", sa.Integer(), nullable=True),
+        sa.Column("message_body", sa.Text(), nullable=False),
+        sa.Column("reporter_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["reporter_id"], ["users.id"], name=op.f("fk_reports_reporter_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reports")),
+        sa.UniqueConstraint(
+            "channel", "message_id", "reporter_id", name=op.f("uq_reports_channel_message_id_reporter_id")
+        ),
+    )
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reports_channel"), ["channel"], unique=False)
 
     op.create_table(
         "sessions",
@@ -187,6 +282,16 @@ def upgrade() -> None:
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sessions_start"), ["start"], unique=False)
 
+    op.create_table(
+        "slow_mode_marks",
+        sa.Column("channel", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("last_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_slow_mode_marks_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("channel", "user_id", name=op.f("pk_slow_mode_marks")),
+    )
     op.create_table(
         "speakers",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -246,6 +351,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_bookmarks_session_id"), ["session_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_bookmarks_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "poll_votes",
+        sa.Column("poll_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("option", sa.Integer(), nullable=False),
+        sa.Column("updated_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["poll_id"], ["polls.id"], name=op.f("fk_poll_votes_poll_id_polls"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_poll_votes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("poll_id", "user_id", name=op.f("pk_poll_votes")),
+    )
+    op.create_table(
+        "question_votes",
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["questions.id"],
+            name=op.f("fk_question_votes_question_id_questions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_question_votes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("question_id", "user_id", name=op.f("pk_question_votes")),
+    )
     op.create_table(
         "round_tables",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -354,6 +489,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_round_tables_session_id"))
 
     op.drop_table("round_tables")
+    op.drop_table("question_votes")
+    op.drop_table("poll_votes")
     with op.batch_alter_table("bookmarks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_bookmarks_user_id"))
         batch_op.drop_index(batch_op.f("ix_bookmarks_session_id"))
@@ -365,14 +502,29 @@ def downgrade() -> None:
 
     op.drop_table("announcements")
     op.drop_table("speakers")
+    op.drop_table("slow_mode_marks")
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sessions_start"))
 
     op.drop_table("sessions")
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reports_channel"))
+
+    op.drop_table("reports")
+    with op.batch_alter_table("questions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_questions_user_id"))
+        batch_op.drop_index("ix_questions_channel_id")
+
+    op.drop_table("questions")
+    with op.batch_alter_table("polls", schema=None) as batch_op:
+        batch_op.drop_index("ix_polls_channel_id")
+
+    op.drop_table("polls")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
 
     op.drop_table("notifications")
+    op.drop_table("mutes")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_messages_user_id"))
 
@@ -381,6 +533,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_logins_user_id"))
 
     op.drop_table("logins")
+    with op.batch_alter_table("blocks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_blocks_blocked_id"))
+
+    op.drop_table("blocks")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_created_at"))
 
@@ -388,6 +544,7 @@ def downgrade() -> None:
     op.drop_table("themes")
     op.drop_table("stages")
     op.drop_table("conference")
+    op.drop_table("channel_settings")
     op.drop_table("channel_counters")
     with op.batch_alter_table("agenda_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_agenda_changes_session_id"))
