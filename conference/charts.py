@@ -11,8 +11,9 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-FONT_PX = 12
+FONT_PX = 13
 LABEL_CHARS = 28
+MAX_X_LABELS = 7  # more would collide at the dashboard's width
 BAR_COLOUR = "#1f6f5c"
 LINE_COLOUR = "#1f6f5c"
 AREA_COLOUR = "#cfe7df"
@@ -52,7 +53,7 @@ def _open(chart_id: str, width: int, height: int, title: str, description: str) 
         f'font-family="system-ui, sans-serif" font-size="{FONT_PX}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}</desc>',
-        f'<text class="chart__title" x="0" y="16" font-size="15" font-weight="600" fill="{TEXT_COLOUR}">'
+        f'<text class="chart__title" x="0" y="17" font-size="16" font-weight="600" fill="{TEXT_COLOUR}">'
         f"{escape(title)}</text>",
     ]
 
@@ -90,7 +91,7 @@ def bar_chart(
     """A horizontal bar chart: one row per label (category axis = `y_label`), values along x."""
     if len(labels) != len(values):
         raise ValueError("labels and values differ in length")
-    row_px, top, bottom = 26, 44, 46
+    row_px, top, bottom = 28, 46, 48
     # Room for the longest label, and for the rotated axis label left of it.
     left = min(240, 36 + FONT_PX * 0.6 * max((len(shorten(s)) for s in labels), default=8))
     right = 48
@@ -175,7 +176,7 @@ def line_chart(
             f'<text class="chart__tick" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" '
             f'fill="{TEXT_COLOUR}">{format_number(tick)}</text>'
         )
-    every = max(1, math.ceil(len(labels) / 8))
+    every = max(1, math.ceil(len(labels) / MAX_X_LABELS))
     for n, label in enumerate(labels):
         if n % every == 0:
             x, _ = point(n, 0)
@@ -196,10 +197,12 @@ def line_chart(
         f'<polyline class="chart__line" points="{line}" fill="none" stroke="{LINE_COLOUR}" '
         'stroke-width="2.5" stroke-linejoin="round"/>'
     )
+    # Many points make a row of beads; small ones still carry their figure as a tooltip.
+    radius = 3.5 if len(values) <= 24 else 2
     parts.append('<g class="chart__points">')
     for (x, y), label, value in zip(coords, labels, values, strict=True):
         parts.append(
-            f'<circle class="chart__point" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{LINE_COLOUR}">'
+            f'<circle class="chart__point" cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{LINE_COLOUR}">'
             f"<title>{escape(label)}: {format_number(value)}</title></circle>"
         )
     parts.append("</g>")

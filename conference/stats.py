@@ -27,6 +27,7 @@ ACTIVITY_MODELS = {
     "meetings": "Meeting",
 }
 MAX_DAYS = 120
+MIN_DAYS = 7
 HOURS = 48
 TOP_SESSIONS = 10
 
@@ -57,11 +58,12 @@ async def messages_by_channel(db: AsyncSession) -> dict[str, int]:
 
 
 def day_series(moments: list[datetime], tz: ZoneInfo, today: date) -> list[dict[str, Any]]:
-    """Registrations per local day, every day from the first one to today (at most MAX_DAYS)."""
+    """Registrations per local day, from the first one (or a week ago) to today (at most MAX_DAYS)."""
     if not moments:
         return []
     counts = Counter(m.astimezone(tz).date() for m in moments)
-    first = max(min(counts), today - timedelta(days=MAX_DAYS - 1))
+    # At least a week, so that a first day of registrations reads as a start rather than a lone dot.
+    first = max(min(min(counts), today - timedelta(days=MIN_DAYS - 1)), today - timedelta(days=MAX_DAYS - 1))
     last = max(today, max(counts))
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return [{"date": d.isoformat(), "count": counts.get(d, 0)} for d in days]
@@ -93,10 +95,13 @@ async def registration_figures(db: AsyncSession, tz: ZoneInfo, now: datetime) ->
         "total": len(rows),
         "by_day": day_series(moments, tz, now.astimezone(tz).date()),
         "by_hour": hour_series(moments, tz, now),
-        "by_country": [
-            {"country": code or None, "name": country_name(code) if code else "Not given", "count": n}
-            for code, n in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))
-        ],
+        "by_country": sorted(
+            (
+                {"country": code or None, "name": country_name(code) if code else "Not given", "count": n}
+                for code, n in countries.items()
+            ),
+            key=lambda row: (-row["count"], row["name"]),
+        ),
         "by_org_type": [
             {"org_type": kind, "count": n}
             for kind, n in sorted(org_types.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -190,8 +190,46 @@ function actionButton(label, title, handler, extra = "") {
   );
 }
 
+function moreMenu(title, items) {
+  const menu = el(
+    "details",
+    { class: "menu" },
+    el("summary", { class: "button button--small button--light menu__button" }, "More", el("span", { class: "visually-hidden" }, ` for “${title}”`)),
+    el(
+      "ul",
+      { class: "menu__list" },
+      items.map(([label, handler, extra]) =>
+        el(
+          "li",
+          {},
+          el(
+            "button",
+            {
+              type: "button",
+              class: `menu__item ${extra ?? ""}`,
+              onclick: () => {
+                menu.open = false;
+                handler();
+              },
+            },
+            label,
+            el("span", { class: "visually-hidden" }, ` “${title}”`),
+          ),
+        ),
+      ),
+    ),
+  );
+  return menu;
+}
+
+function speakerSummary(speakers) {
+  const names = speakers.map((p) => p.name);
+  if (names.length <= 2) return names.join(", ");
+  return `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`;
+}
+
 function sessionRow(session) {
-  const speakers = session.speakers.map((p) => p.name).join(", ");
+  const speakers = speakerSummary(session.speakers);
   return el(
     "tr",
     { id: `row-${session.id}`, dataset: { sessionId: session.id } },
@@ -214,9 +252,11 @@ function sessionRow(session) {
         { class: "button-row" },
         actionButton("Edit", session.title, () => openSessionDialog("edit", session)),
         actionButton("Move", session.title, () => openMoveDialog(session)),
-        actionButton("Duplicate", session.title, () => openSessionDialog("create", session)),
-        actionButton("History", session.title, () => showHistoryFor(session.id)),
-        actionButton("Delete", session.title, () => confirmDeleteSession(session), "button--danger-light"),
+        moreMenu(session.title, [
+          ["Duplicate", () => openSessionDialog("create", session)],
+          ["History", () => showHistoryFor(session.id)],
+          ["Delete", () => confirmDeleteSession(session), "menu__item--danger"],
+        ]),
       ),
     ),
   );
@@ -1099,6 +1139,17 @@ function onAgendaUpdated(event) {
 }
 
 // ---------------------------------------------------------------- start
+
+document.addEventListener("click", (event) => {
+  for (const menu of root.querySelectorAll("details.menu[open]")) if (!menu.contains(event.target)) menu.open = false;
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const menu of root.querySelectorAll("details.menu[open]")) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
 
 document.getElementById("new-session").addEventListener("click", () => {
   if (state.conference) openSessionDialog("create", null);

@@ -32,8 +32,8 @@ async def test_stats_report_registrations_by_country_org_type_and_role(client, a
     assert registrations["total"] == 4
     assert registrations["by_country"] == [
         {"country": "KR", "name": "South Korea", "count": 2},
-        {"country": None, "name": "Not given", "count": 1},
         {"country": "FR", "name": "France", "count": 1},
+        {"country": None, "name": "Not given", "count": 1},
     ]
     assert registrations["by_org_type"] == [
         {"org_type": "cooperative", "count": 2},
@@ -56,9 +56,9 @@ async def test_stats_count_registrations_per_day_and_hour(client, app, loaded):
     paris = ZoneInfo("Europe/Paris")
     by_day = body["registrations"]["by_day"]
     assert [d["date"] for d in by_day] == [
-        (now - timedelta(days=n)).astimezone(paris).date().isoformat() for n in (2, 1, 0)
+        (now - timedelta(days=n)).astimezone(paris).date().isoformat() for n in range(6, -1, -1)
     ]
-    assert [d["count"] for d in by_day] == [1, 0, 1]
+    assert [d["count"] for d in by_day] == [0, 0, 0, 0, 1, 0, 1]
     by_hour = body["registrations"]["by_hour"]
     assert (len(by_hour), by_hour[-1]["count"], sum(h["count"] for h in by_hour)) == (48, 1, 1)
 
