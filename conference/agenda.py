@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference import programme
 from conference.db.models import Bookmark, Session
-from conference.schedule.export import IcalEvent, ical_calendar, session_guid
+from conference.schedule.export import ical_calendar, session_event
 
 
 async def add_bookmark(db: AsyncSession, user_id: int, session_id: int) -> None:
@@ -62,24 +62,15 @@ async def agenda_view(db: AsyncSession, user_id: int, tz: ZoneInfo) -> dict[str,
 
 
 async def agenda_ics(db: AsyncSession, user_id: int, base_url: str) -> bytes:
-    events = []
-    for session, _ in await bookmarked_sessions(db, user_id):
-        speakers = ", ".join(link.speaker.name for link in session.speakers)
-        description = "\n\n".join(
-            p for p in (session.description, f"Speakers: {speakers}" if speakers else "") if p
+    events = [
+        session_event(
+            programme.session_item(session),
+            session.stage.name,
+            [link.speaker.name for link in session.speakers],
+            f"{base_url}/sessions/{session.id}",
         )
-        events.append(
-            IcalEvent(
-                uid=f"{session_guid(session.key)}@conference",
-                summary=session.title,
-                start=session.start,
-                end=session.end,
-                description=description,
-                location=session.stage.name,
-                url=f"{base_url}/sessions/{session.id}",
-                categories=(session.kind,),
-            )
-        )
+        for session, _ in await bookmarked_sessions(db, user_id)
+    ]
     return ical_calendar(events, "My agenda")
 
 

@@ -8,6 +8,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.limits = Limits(settings)
     # Background services (realtime hub, timers) register here as `async context manager factories`.
     app.state.services = list(service_factories())
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(SecurityHeaders, settings=settings)
     # Outermost: keeps the server's raw websocket `send` for the hub's direct frame writes.
     app.add_middleware(KeepRawSend)

@@ -212,28 +212,31 @@ async def to_programme(db: AsyncSession) -> model.Programme:
             )
             for s in speakers
         ),
-        sessions=tuple(
-            model.Session(
-                key=s.key,
-                title=s.title,
-                kind=s.kind,
-                start=s.start.astimezone(tz),
-                end=s.end.astimezone(tz),
-                stage=s.stage.key,
-                themes=tuple(link.theme.slug for link in s.themes),
-                speakers=tuple(link.speaker.key for link in s.speakers),
-                description=s.description,
-                stream_url=s.stream_url,
-                capacity=s.capacity,
-                qa_moderated=s.qa_moderated,
-                language=s.language,
-                interpretation_url=s.interpretation_url,
-                tables=tuple(
-                    model.Table(key=t.key, topic=t.topic, host=t.host, seats=t.seats, language=t.language)
-                    for t in s.tables
-                ),
-            )
-            for s in sessions
+        sessions=tuple(session_item(s, tz) for s in sessions),
+    )
+
+
+def session_item(s: Session, tz: ZoneInfo | None = None) -> model.Session:
+    """A stored session as the file model (times in `tz`, UTC by default)."""
+    tz = tz or UTC
+    return model.Session(
+        key=s.key,
+        title=s.title,
+        kind=s.kind,
+        start=s.start.astimezone(tz),
+        end=s.end.astimezone(tz),
+        stage=s.stage.key,
+        themes=tuple(link.theme.slug for link in s.themes),
+        speakers=tuple(link.speaker.key for link in s.speakers),
+        description=s.description,
+        stream_url=s.stream_url,
+        capacity=s.capacity,
+        qa_moderated=s.qa_moderated,
+        language=s.language,
+        interpretation_url=s.interpretation_url,
+        tables=tuple(
+            model.Table(key=t.key, topic=t.topic, host=t.host, seats=t.seats, language=t.language)
+            for t in s.tables
         ),
     )
 

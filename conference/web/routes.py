@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from conference.web import pages, ws
 from conference.web.api import (
@@ -35,6 +37,16 @@ API_MODULES = [
 ]
 
 
+class CachedStaticFiles(StaticFiles):
+    """Static files with a cache lifetime; the ETag lets browsers revalidate cheaply after it."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            response.headers.setdefault("cache-control", "public, max-age=3600")
+        return response
+
+
 def routes() -> list[BaseRoute]:
     api: list[BaseRoute] = []
     for module in API_MODULES:
@@ -43,6 +55,6 @@ def routes() -> list[BaseRoute]:
         *health.routes,
         *ws.routes,
         Mount("/api/v1", routes=api),
-        Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
+        Mount("/static", app=CachedStaticFiles(directory=str(STATIC_DIR)), name="static"),
         *pages.routes,
     ]

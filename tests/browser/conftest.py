@@ -162,9 +162,12 @@ def live_server(live_settings: Settings) -> Iterator[LiveServer]:
         sock.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
+    """Debian's Chromium driven by Playwright (its own browser download does not work here).
+
+    Module-scoped, not session-scoped: while Playwright's sync API runs, the main thread has a running
+    event loop, so the async tests of later modules could not start theirs."""
     if not CHROMIUM.exists():
         service_missing("Chromium", f"{CHROMIUM} is missing; apt-get install chromium")
     try:

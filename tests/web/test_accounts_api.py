@@ -199,3 +199,18 @@ async def test_unknown_api_path_is_json_404(client):
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+async def test_static_files_are_compressed_and_cacheable(client):
+    response = await client.get("/static/css/app.css", headers={"accept-encoding": "gzip"})
+
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=3600"
+    assert "etag" in response.headers
+
+
+async def test_programme_json_is_gzipped(client, loaded):
+    response = await client.get("/api/v1/programme", headers={"accept-encoding": "gzip"})
+
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["days"]

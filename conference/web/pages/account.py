@@ -75,8 +75,7 @@ async def login_page(request: Request) -> Response:
     next_url = safe_next(request.query_params.get("next"))
     if await current_viewer(request):
         return RedirectResponse(next_url, status_code=303)
-    message = "Your organiser account is ready: sign in." if request.query_params.get("setup") else ""
-    return render(request, "account/login.html", {"next": next_url, "message": message})
+    return render(request, "account/login.html", {"next": next_url})
 
 
 async def register_page(request: Request) -> Response:
