@@ -149,7 +149,7 @@ def line_chart(
     """A line (and shaded area) over evenly spaced buckets, e.g. registrations per day or per hour."""
     if len(labels) != len(values):
         raise ValueError("labels and values differ in length")
-    top, bottom, left, right = 40, 50, 56, 20
+    top, bottom, left, right = 40, 50, 56, 34
     parts = _open(
         chart_id,
         width,

@@ -609,7 +609,10 @@ function showConflict(current, keys, mine) {
       el("td", {}, describeValue(key, mine[key])),
     ),
   );
-  conflictBox.replaceChildren(
+  clearFieldErrors(sessionForm);
+  showFormError(sessionFormError, "");
+  staleBox.hidden = true;
+  const parts = [
     el("h3", { class: "conflict__title" }, "Someone else changed this session while you were editing"),
     el("p", {}, `It is now version ${current.version}: “${current.title}”, ${longDay(current.conference_start.slice(0, 10))} ${timeRange(current)}, ${current.stage}.`),
     el(
@@ -639,7 +642,8 @@ function showConflict(current, keys, mine) {
         "Discard mine and edit theirs",
       ),
     ),
-  );
+  ];
+  conflictBox.replaceChildren(...parts.filter(Boolean));
   conflictBox.hidden = false;
   editing.session = current;
   editing.version = current.version;

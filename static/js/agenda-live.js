@@ -157,8 +157,12 @@ function patchSession(fresh) {
   const head = document.querySelector(".page-head--session") ?? document.querySelector(".session-head__title");
   if (head) markChanged(head);
   const title = squash(document.querySelector(".session-head__title")?.textContent ?? "");
-  const facts = squash(document.querySelector(".session-facts")?.textContent ?? "");
-  return [`This session was just updated: “${title}”. ${facts}`];
+  // "When: …; Where: …" from the facts list (the other facts rarely change and make the message long).
+  const facts = [...document.querySelectorAll(".session-facts > div")]
+    .map((row) => [squash(row.querySelector("dt")?.textContent ?? ""), squash(row.querySelector("dd")?.textContent ?? "")])
+    .filter(([name]) => name === "When" || name === "Where")
+    .map(([name, value]) => `${name}: ${value}`);
+  return [`This session was just updated: “${title}”. ${facts.join("; ")}.`];
 }
 
 function markCancelled() {

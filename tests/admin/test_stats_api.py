@@ -90,14 +90,14 @@ async def test_stats_count_activity_of_each_area_that_exists(client, app, loaded
 
 async def test_chart_csv_is_the_data_behind_the_chart(client, app, loaded):
     organiser = await make_account(client, app, role="organiser", country="FR")
-    await make_account(client, app, country="=cmd")  # stored as given: the helper skips validation
+    await make_account(client, app, country="=1")  # stored as given: the helper skips validation
 
     response = await client.get(f"{API}/admin/stats/countries.csv", headers=organiser.headers)
 
     assert response.headers["content-disposition"] == 'attachment; filename="countries.csv"'
     assert list(csv.reader(io.StringIO(response.text))) == [
         ["country", "registrations"],
-        ["'=cmd", "1"],
+        ["'=1", "1"],
         ["FR", "1"],
     ]
 

@@ -134,3 +134,50 @@ def test_attendee_gets_403_on_the_console(live_server, page):
 
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_session_page_follows_a_rename_and_shows_an_announcement(browser, live_server, page):
+    organiser = live_server.create_user(role="organiser", name="Olga Organiser")
+    attendee = live_server.create_user(name="Ada Attendee")
+    renamed = session_id(live_server, "session-legal-research")
+    watcher = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB",
+        timezone_id="Europe/Paris",
+    )
+    try:
+        attendee_page = watcher.new_page()
+        sign_in(attendee_page, attendee["email"], attendee["password"], f"/sessions/{renamed}")
+        expect(attendee_page.get_by_role("heading", level=1)).to_have_text(MOVED_TITLE)
+        sign_in(page, organiser["email"], organiser["password"], "/announcements")
+        csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
+
+        response = page.request.patch(
+            f"/api/v1/sessions/{renamed}",
+            data={
+                "title": "Legal frameworks: the research",
+                "stage": "main",
+                "start": "2021-09-13T16:00:00+02:00",
+                "end": "2021-09-13T16:45:00+02:00",
+            },
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert response.status == 200
+        expect(attendee_page.get_by_role("heading", level=1)).to_have_text("Legal frameworks: the research")
+        expect(attendee_page.locator(".session-facts")).to_contain_text("Main stage")
+        expect(attendee_page.locator(".session-facts")).to_contain_text("16:00")
+
+        page.get_by_label("Message").fill("The closing plenary starts 5 minutes late.")
+        page.get_by_role("button", name="Send now").click()
+        expect(page.locator("#announce-notice")).to_contain_text("Sent to everyone online")
+        banner = attendee_page.locator("#announcements .announcement")
+        expect(banner).to_contain_text("The closing plenary starts 5 minutes late.")
+        screenshot(attendee_page, "session-live-update", widths=(1280,))
+        banner.get_by_role("button", name=re.compile("Dismiss")).click()
+        expect(banner).to_have_count(0)
+        attendee_page.reload()
+        expect(attendee_page.get_by_role("heading", level=1)).to_have_text("Legal frameworks: the research")
+        expect(attendee_page.locator("#announcements .announcement")).to_have_count(0)  # stays dismissed
+    finally:
+        watcher.close()
