@@ -65,11 +65,11 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) 
 def summarise(action: str, entity: str, before: dict | None, after: dict | None) -> str:
     subject = (after or before or {}).get("title") or (after or before or {}).get("name") or entity
     if action == "created":
-        return f'created {entity} "{subject}"'
+        return f"created {entity} “{subject}”"
     if action == "deleted":
-        return f'deleted {entity} "{subject}"'
+        return f"deleted {entity} “{subject}”"
     fields = changed_fields(before, after)
-    return f'changed {", ".join(fields) if fields else "nothing"} of {entity} "{subject}"'
+    return f"changed {', '.join(fields) if fields else 'nothing'} of {entity} “{subject}”"
 
 
 def agenda_event(action: str, session_id: int, view: dict[str, Any] | None, changes: list[str]) -> dict:

@@ -149,7 +149,7 @@ async def delete_item(db: AsyncSession, kind: Kind, item_id: int) -> Any:
     row = await get_item(db, kind, item_id)
     using = await sessions_using(db, kind, item_id)
     if using:
-        titles = ", ".join(f'"{s.title}"' for s in using[:5]) + (" …" if len(using) > 5 else "")
+        titles = ", ".join(f"“{s.title}”" for s in using[:5]) + (" …" if len(using) > 5 else "")
         raise Conflict(
             f"{len(using)} session(s) still use this {kind.name}: {titles}; change them first",
             {"sessions": ", ".join(str(s.id) for s in using)},

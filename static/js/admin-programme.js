@@ -65,6 +65,8 @@ const state = {
   themes: [],
   stages: [],
   ownVersions: new Map(), // session id -> version our own last save produced (no "changed elsewhere" notice)
+  inFlight: new Map(), // session id -> pending own requests: their push may arrive before the HTTP answer
+  importing: 0, // own imports in flight (their pushes are ours too)
   historyPage: 1,
 };
 
@@ -113,6 +115,21 @@ function describeValue(name, value) {
 
 function closeButtons(dialog) {
   for (const button of dialog.querySelectorAll(".js-close")) button.addEventListener("click", () => dialog.close());
+}
+
+/** Runs an own request about `sessionId` (or an import when null) so its live pushes are not taken for
+ * someone else's; the marker stays a moment after the answer because the push can trail it. */
+async function own(sessionId, request) {
+  const bump = (by) => {
+    if (sessionId === null) state.importing += by;
+    else state.inFlight.set(sessionId, (state.inFlight.get(sessionId) ?? 0) + by);
+  };
+  bump(1);
+  try {
+    return await request();
+  } finally {
+    setTimeout(() => bump(-1), 3000);
+  }
 }
 
 // ---------------------------------------------------------------- tabs
@@ -565,7 +582,7 @@ async function saveSession(event) {
   let response;
   if (editing.mode === "create") {
     if (body.kind !== "roundtable" && !body.tables.length) delete body.tables;
-    response = await api("POST", `${API}/sessions`, body);
+    response = await own(-1, () => api("POST", `${API}/sessions`, body)); // new: its id is not known yet
   } else {
     const base = sessionToBody(editing.session);
     // After a conflict, the keys the organiser changed stay theirs to re-apply on the newer version.
@@ -577,7 +594,7 @@ async function saveSession(event) {
     }
     const patch = Object.fromEntries(keys.map((key) => [key, body[key]]));
     patch.version = editing.version;
-    response = await api("PATCH", `${API}/sessions/${editing.session.id}`, patch);
+    response = await own(editing.session.id, () => api("PATCH", `${API}/sessions/${editing.session.id}`, patch));
     if (response.status === 409 && response.body.current) {
       showConflict(response.body.current, keys, body);
       return;
@@ -700,7 +717,7 @@ moveForm.addEventListener("submit", async (event) => {
     stage: value("stage"),
     version: moving.version,
   };
-  const response = await api("PATCH", `${API}/sessions/${moving.session.id}`, body);
+  const response = await own(moving.session.id, () => api("PATCH", `${API}/sessions/${moving.session.id}`, body));
   if (response.status === 409 && response.body.current) {
     const current = response.body.current;
     moving.version = current.version;
@@ -739,7 +756,10 @@ closeButtons(confirmDialog);
 function confirmThen(title, text, button, action) {
   document.getElementById("confirm-dialog-title").textContent = title;
   document.getElementById("confirm-text").textContent = text;
-  document.getElementById("confirm-yes").textContent = button;
+  const yes = document.getElementById("confirm-yes");
+  yes.textContent = button ?? "";
+  yes.hidden = !button; // nothing to confirm: the dialog only explains why not
+  confirmDialog.querySelector(".js-close").textContent = button ? "Keep it" : "Close";
   showFormError(confirmError, "");
   confirmAction = action;
   confirmDialog.showModal();
@@ -759,7 +779,7 @@ function confirmDeleteSession(session) {
     `It disappears from every open programme page at once, and everyone who bookmarked it is told it was cancelled. The history keeps a copy.`,
     "Delete session",
     async () => {
-      const response = await api("DELETE", `${API}/sessions/${session.id}?version=${session.version}`);
+      const response = await own(session.id, () => api("DELETE", `${API}/sessions/${session.id}?version=${session.version}`));
       if (response.status === 409) {
         if (response.body.current) state.sessions.set(session.id, response.body.current);
         renderSessions();
@@ -831,7 +851,8 @@ for (const form of root.querySelectorAll(".catalogue-form")) {
     const formError = form.querySelector(".form-error");
     if (!response.ok) {
       const unplaced = showFieldErrors(form, response.body.error.fields);
-      showFormError(formError, [errorText(response.body), ...Object.values(unplaced)].join(" "));
+      const lead = response.status === 422 ? "Please correct the fields marked above; nothing was saved." : errorText(response.body);
+      showFormError(formError, [lead, ...Object.values(unplaced)].join(" "));
       return;
     }
     showFormError(formError, "");
@@ -909,10 +930,11 @@ itemForm.addEventListener("submit", async (event) => {
     itemDialog.close();
     return;
   }
-  const response = await api("PATCH", `${API}/admin/${kind}/${item.id}`, body);
+  const response = await own(null, () => api("PATCH", `${API}/admin/${kind}/${item.id}`, body));
   if (!response.ok) {
     const unplaced = showFieldErrors(itemForm, response.body.error.fields);
-    showFormError(document.getElementById("item-form-error"), [errorText(response.body), ...Object.values(unplaced)].join(" "));
+    const lead = response.status === 422 ? "Please correct the fields marked below; nothing was saved." : errorText(response.body);
+    showFormError(document.getElementById("item-form-error"), [lead, ...Object.values(unplaced)].join(" "));
     return;
   }
   itemDialog.close();
@@ -923,11 +945,11 @@ itemForm.addEventListener("submit", async (event) => {
 function confirmDeleteItem(kind, item) {
   const singular = root.querySelector(`[data-catalogue="${kind}"]`).dataset.singular;
   confirmThen(
-    `Delete the ${singular} “${item.name}”?`,
+    item.sessions ? `The ${singular} “${item.name}” is in use` : `Delete the ${singular} “${item.name}”?`,
     item.sessions
-      ? `${item.sessions} session(s) still use it: change them first.`
+      ? `${item.sessions} session${item.sessions === 1 ? "" : "s"} still use${item.sessions === 1 ? "s" : ""} it. Give ${item.sessions === 1 ? "it" : "them"} another ${singular} first; then it can be deleted.`
       : `No session uses it. The history keeps a copy.`,
-    `Delete ${singular}`,
+    item.sessions ? null : `Delete ${singular}`,
     async () => {
       const response = await api("DELETE", `${API}/admin/${kind}/${item.id}`);
       if (!response.ok) return errorText(response.body);
@@ -1017,7 +1039,7 @@ importForm.addEventListener("submit", async (event) => {
 });
 
 async function applyImport() {
-  const response = await api("PUT", `${API}/schedule.yaml`, importText, { raw: true });
+  const response = await own(null, () => api("PUT", `${API}/schedule.yaml`, importText, { raw: true }));
   if (!response.ok) {
     importResult.replaceChildren(el("p", { class: "notice notice--warning" }, `Nothing was changed. ${errorText(response.body)}`));
     return;
@@ -1122,8 +1144,12 @@ const pendingNotices = [];
 
 function onAgendaUpdated(event) {
   const update = event.detail;
-  const own = state.ownVersions.get(update.session_id);
-  const mine = own !== undefined && (update.removed ? own === -1 : update.session?.version === own);
+  const saved = state.ownVersions.get(update.session_id);
+  const mine =
+    state.importing > 0 ||
+    (state.inFlight.get(update.session_id) ?? 0) > 0 ||
+    (update.action === "created" && (state.inFlight.get(-1) ?? 0) > 0) ||
+    (saved !== undefined && (update.removed ? saved === -1 : update.session?.version === saved));
   if (!mine) {
     const title = update.session?.title ?? state.sessions.get(update.session_id)?.title ?? "a session";
     pendingNotices.push(update.removed ? `“${title}” was deleted by someone else.` : `“${title}” was just changed by someone else.`);

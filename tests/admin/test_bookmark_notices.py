@@ -112,3 +112,20 @@ async def test_marking_notifications_read(client, app, loaded):
 
     got = await notifications(client, holder)
     assert (response.json(), got["unread"], [n["read"] for n in got["items"]]) == ({"marked": 1}, 0, [True])
+
+
+async def test_my_agenda_page_flags_a_change_once(client, app, loaded):
+    organiser = await make_account(client, app, role="organiser")
+    holder = await make_account(client, app)
+    session = await session_by_key(client, "session-legal-research")
+    await bookmark(client, holder, session["id"])
+    await client.patch(
+        f"{API}/sessions/{session['id']}", json={"title": "Moved on"}, headers=organiser.headers
+    )
+
+    first = await client.get("/agenda", headers=holder.headers)
+    second = await client.get("/agenda", headers=holder.headers)
+
+    assert "Changed since you bookmarked it" in first.text
+    assert "Changed since you bookmarked it" not in second.text
+    assert await agenda_flags(client, holder) == [("session-legal-research", False)]

@@ -117,7 +117,7 @@ async def test_move_session_records_before_and_after(client, app, loaded):
         "2021-09-13T16:00:00+02:00",
     )
     assert entry["after"] == moved
-    assert entry["summary"] == f'changed start, end, stage of session "{original["title"]}"'
+    assert entry["summary"] == f"changed start, end, stage of session “{original['title']}”"
 
 
 async def test_edit_with_a_stale_version_is_409_with_the_current_session(client, app, loaded):

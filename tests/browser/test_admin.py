@@ -181,3 +181,45 @@ def test_session_page_follows_a_rename_and_shows_an_announcement(browser, live_s
         expect(attendee_page.locator("#announcements .announcement")).to_have_count(0)  # stays dismissed
     finally:
         watcher.close()
+
+
+def test_import_preview_then_apply_then_history(live_server, page, tmp_path):
+    import yaml
+
+    organiser = live_server.create_user(role="organiser", name="Olga Organiser")
+    sign_in(page, organiser["email"], organiser["password"], "/admin/programme")
+    exported = page.request.get("/api/v1/schedule.yaml").text()
+    data = yaml.safe_load(exported)
+    data["sessions"][0]["title"] = "Opening plenary (new title)"
+    removed = data["sessions"].pop()
+    good = tmp_path / "schedule.yaml"
+    good.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(exported.replace("kind: plenary", "kind: party", 1), encoding="utf-8")
+
+    page.get_by_role("tab", name="Import & export").click()
+    page.get_by_label("Schedule file (.yaml)").set_input_files(str(bad))
+    page.get_by_role("button", name="Preview changes").click()
+    result = page.locator("#import-result")
+    expect(result).to_contain_text("Nothing was changed")
+    expect(result.locator(".problem-list__line").first).to_contain_text("Line ")
+
+    page.get_by_label("Schedule file (.yaml)").set_input_files(str(good))
+    page.get_by_role("button", name="Preview changes").click()
+    expect(result).to_contain_text("Importing would add 0, change 1 and remove 1 session(s)")
+    expect(result).to_contain_text("Opening plenary (new title) — Title")
+    expect(result).to_contain_text(removed["title"])
+    screenshot(page, "admin-import-preview", widths=(1280,))
+    result.get_by_role("button", name="Apply this import").click()
+    expect(result).to_contain_text("Imported: 0 added, 1 changed, 1 removed.")
+
+    page.get_by_role("tab", name="History").click()
+    items = page.locator("#history-list .history-item")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("Olga Organiser")
+    expect(items.first).to_contain_text("schedule import")
+    items.filter(has_text="changed title").locator("summary").click()
+    expect(items.filter(has_text="changed title").locator(".history-diff")).to_contain_text(
+        "Opening plenary (new title)"
+    )
+    screenshot(page, "admin-history", widths=(1280,))
