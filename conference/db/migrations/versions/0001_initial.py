@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:12:00.170735
+Create Date: 2026-11-25 14:37:10.096845
 """
 
 import sqlalchemy as sa
