@@ -16,4 +16,10 @@ def _hub(app: Starlette) -> AbstractAsyncContextManager[None]:
     return hub_service(app)
 
 
-SERVICES: list[Service] = [_hub]
+def _live_rooms(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.realtime.live_rooms import live_rooms_service
+
+    return live_rooms_service(app)
+
+
+SERVICES: list[Service] = [_hub, _live_rooms]

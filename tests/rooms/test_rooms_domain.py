@@ -95,6 +95,7 @@ async def test_poll_vote_change_and_counts_align_with_options(app):
         "options": ["A", "B", "C"],
         "counts": [1, 0, 1],
         "closed": False,
+        "version": 4,
     }
 
 
@@ -186,3 +187,17 @@ async def test_block_works_both_ways(app):
         )
 
     assert found == (True, True, False)
+
+
+async def test_send_rules_read_mute_and_slow_mode_together(app):
+    mod, ada = await person(app, "Mo", "moderator"), await person(app, "Ada")
+    async with app.state.db.session() as db:
+        until = await moderation.mute(db, mod, "session:1", ada.id, 5)
+        await moderation.set_slow_mode(db, mod, "session:1", 20)
+
+    async with app.state.db.reader() as db:
+        here = await moderation.send_rules(db, "session:1", ada.id)
+        elsewhere = await moderation.send_rules(db, "session:2", ada.id)
+
+    assert here == moderation.SendRules(until, 20)
+    assert elsewhere == moderation.SendRules(None, 0)
