@@ -631,7 +631,7 @@ function showConflict(current, keys, mine) {
   staleBox.hidden = true;
   const parts = [
     el("h3", { class: "conflict__title" }, "Someone else changed this session while you were editing"),
-    el("p", {}, `It is now version ${current.version}: “${current.title}”, ${longDay(current.conference_start.slice(0, 10))} ${timeRange(current)}, ${current.stage}.`),
+    el("p", {}, `It is now version ${current.version}: “${current.title}”, ${longDay(current.conference_start.slice(0, 10))}, ${timeRange(current)}, ${current.stage}.`),
     el(
       "table",
       { class: "data-table conflict__table" },
@@ -725,7 +725,7 @@ moveForm.addEventListener("submit", async (event) => {
     renderSessions();
     moveConflict.replaceChildren(
       el("h3", { class: "conflict__title" }, "Someone else changed this session meanwhile"),
-      el("p", {}, `It is now version ${current.version}: “${current.title}”, ${longDay(current.conference_start.slice(0, 10))} ${timeRange(current)}, ${current.stage}.`),
+      el("p", {}, `It is now version ${current.version}: “${current.title}”, ${longDay(current.conference_start.slice(0, 10))}, ${timeRange(current)}, ${current.stage}.`),
       el("p", {}, "Press Move again to move their version to the time and stage above."),
     );
     moveConflict.hidden = false;

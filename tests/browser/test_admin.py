@@ -7,11 +7,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import ARTIFACTS, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 MOVED_TITLE = "Designing legal frameworks for the SSE: new OECD research"
+
+
+def dialog_shot(page, name: str) -> None:
+    """What the organiser sees with a dialog open (a full-page shot would misplace the modal)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-1280.png"))
 
 
 def session_id(live_server, key: str) -> int:
@@ -53,7 +59,7 @@ def test_organiser_moves_a_session_and_an_open_programme_follows_without_reload(
         dialog.get_by_label("Starts").fill("16:00")
         dialog.get_by_label("Starts").dispatch_event("change")
         expect(dialog.get_by_label("Ends")).to_have_value("17:00")
-        screenshot(page, "admin-console-move", widths=(1280,))
+        dialog_shot(page, "admin-console-move")
         dialog.get_by_role("button", name="Move", exact=True).click()
 
         expect(page.locator("#console-notice")).to_contain_text(f"Moved “{MOVED_TITLE}”")
@@ -98,7 +104,7 @@ def test_organiser_sees_field_errors_and_a_conflict_then_reapplies(live_server, 
     conflict = dialog.locator("#session-conflict")
     expect(conflict).to_contain_text("Someone else changed this session")
     expect(conflict).to_contain_text("Renamed by Grace")
-    screenshot(page, "admin-console-conflict", widths=(1280,))
+    dialog_shot(page, "admin-console-conflict")
     conflict.get_by_role("button", name="Re-apply my changes on their version").click()
     expect(dialog).to_be_hidden()
     expect(row).to_contain_text("Legal frameworks: what the research says")
