@@ -8,10 +8,33 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from conference.web import pages, ws
-from conference.web.api import accounts, agenda, health, live, programme, rooms, setup
+from conference.web.api import (
+    accounts,
+    admin,
+    admin_programme,
+    agenda,
+    announcements,
+    health,
+    live,
+    notifications,
+    programme,
+    rooms,
+    setup,
+)
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, setup, rooms, live]
+API_MODULES = [
+    accounts,
+    programme,
+    agenda,
+    setup,
+    rooms,
+    live,
+    notifications,
+    admin_programme,
+    admin,
+    announcements,
+]
 
 
 class CachedStaticFiles(StaticFiles):
