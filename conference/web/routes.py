@@ -10,10 +10,14 @@ from starlette.types import Scope
 from conference.web import console, pages, ws
 from conference.web.api import (
     accounts,
+    admin,
+    admin_programme,
     agenda,
+    announcements,
     breakouts,
     health,
     live,
+    notifications,
     programme,
     rooms,
     roundtables,
@@ -21,7 +25,20 @@ from conference.web.api import (
 )
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, setup, rooms, live, breakouts, roundtables]
+API_MODULES = [
+    accounts,
+    programme,
+    agenda,
+    setup,
+    rooms,
+    live,
+    notifications,
+    admin_programme,
+    admin,
+    announcements,
+    breakouts,
+    roundtables,
+]
 
 
 class CachedStaticFiles(StaticFiles):

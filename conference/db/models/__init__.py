@@ -1,5 +1,6 @@
 """All tables; each area keeps its own module and is imported here so the metadata is complete."""
 
+from conference.db.models.admin import AgendaChange, Announcement
 from conference.db.models.breakouts import BreakoutMember, BreakoutRoom, BreakoutRound
 from conference.db.models.core import (
     Bookmark,
@@ -30,6 +31,8 @@ from conference.db.models.rooms import (
 )
 
 __all__ = [
+    "AgendaChange",
+    "Announcement",
     "Block",
     "Bookmark",
     "BreakoutMember",
