@@ -50,7 +50,7 @@ class BreakoutView {
     this.chatBox = el("div", { class: "breakout__chat live__panel" });
     this.view = el(
       "section",
-      { class: "live breakout", "aria-labelledby": titleId, hidden: true, dataset: { breakout: "room" } },
+      { class: "breakout room-chat", "aria-labelledby": titleId, hidden: true, dataset: { breakout: "room" } },
       el(
         "header",
         { class: "breakout__head" },

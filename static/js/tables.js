@@ -19,7 +19,7 @@ class TablesView {
     this.chat = null;
     this.chatTable = null;
     this.notice = el("p", { class: "tables__notice", role: "status", hidden: true });
-    this.room = el("section", { class: "live tables__room", hidden: true, "aria-label": "Your table" });
+    this.room = el("section", { class: "tables__room room-chat", hidden: true, "aria-label": "Your table" });
     list.after(this.notice, this.room);
     this.connection.addEventListener("frame", (event) => {
       const frame = event.detail;
