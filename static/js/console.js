@@ -19,6 +19,9 @@ class BreakoutConsole {
     this.chat = null;
     this.chatRoomId = null;
     this.refreshTimer = null;
+    this.shownLists = null; // what the room lists show, to skip rebuilding them for nothing
+    this.pendingView = null; // a newer view held back while a drag or a "Move to" list is in use
+    this.dragging = false;
     this.part = (name) => root.querySelector(`[data-console-part="${name}"]`);
     this.countdown = new Countdown(this.part("countdown"), {
       onExpired: () => this.#say("Time is up: the server is closing the rooms.", "info"),
@@ -161,9 +164,42 @@ class BreakoutConsole {
     enable('[data-console-action="close"]', status === "open");
     enable('[data-console-form="broadcast"] button, [data-console-form="extend"] button', status === "open");
     enable('[data-console-form="create"] button', status !== "open");
+    // Presence ticks refresh the view often: rebuild the lists only when they changed, and never in the
+    // middle of a drag (the dragged row would vanish) or while a "Move to" list is in use.
+    const lists = JSON.stringify([view.round, view.rooms, view.present]);
+    if (lists === this.shownLists) return;
+    if (this.dragging || this.root.querySelector(".console__move-select:focus")) {
+      this.pendingView = view;
+      return;
+    }
+    this.shownLists = lists;
+    this.pendingView = null;
+    const focus = this.#focusedControl();
     this.#renderRooms(view);
     this.#renderUnassigned(view);
     this.#renderChatChoice(view);
+    this.#restoreFocus(focus);
+  }
+
+  /** Which person's control has the keyboard focus, so that a rebuild can give it back. */
+  #focusedControl() {
+    const active = document.activeElement;
+    const row = active?.closest?.(".console__person");
+    if (!row || !this.root.contains(row)) return null;
+    return { userId: row.dataset.userId, tag: active.tagName, value: active.value };
+  }
+
+  #restoreFocus(focus) {
+    if (!focus) return;
+    const row = this.root.querySelector(`.console__person[data-user-id="${focus.userId}"]`);
+    const control = row?.querySelector(focus.tag === "SELECT" ? "select" : "button");
+    if (!control) return;
+    if (focus.tag === "SELECT" && [...control.options].some((o) => o.value === focus.value)) control.value = focus.value;
+    control.focus();
+  }
+
+  #renderPending() {
+    if (this.pendingView && !this.dragging) this.#render(this.pendingView);
   }
 
   #describe(view) {
@@ -226,14 +262,20 @@ class BreakoutConsole {
       event.dataTransfer.setData("text/plain", JSON.stringify({ id: person.id, name: person.name }));
       event.dataTransfer.effectAllowed = "move";
       item.classList.add("is-dragging");
+      this.dragging = true;
     });
-    item.addEventListener("dragend", () => item.classList.remove("is-dragging"));
+    item.addEventListener("dragend", () => {
+      item.classList.remove("is-dragging");
+      this.dragging = false;
+      this.#renderPending();
+    });
     const targets = rooms.filter((r) => r.id !== roomId);
     const select = el(
       "select",
       { class: "console__move-select", "aria-label": `Room for ${person.name}` },
       targets.map((r) => el("option", { value: String(r.id), text: r.name })),
     );
+    select.addEventListener("blur", () => setTimeout(() => this.#renderPending(), 0));
     const button = el("button", {
       type: "button",
       class: "button button--small",
