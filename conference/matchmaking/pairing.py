@@ -28,6 +28,7 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 EXACT_LIMIT = 100
 SMALL_ODD = 11  # up to this many, an odd lobby tries every possible trio
 NEIGHBOURS = 24
+ROTATE_NEIGHBOURS = 8  # 3-opt looks at each person's 8 best partners: k² moves per person
 # Costs of the relaxation are shifted to stay positive; sitting out costs more than any pair.
 _SIT_OUT = 1e6
 # Tie-breaker against leaving a favoured person over (weights are compatibility scores in [0, 1]).
@@ -101,8 +102,12 @@ def pair_round(
         edges = _neighbours(weights, best)
         partner, extras, bound = _relaxation(weights, favoured, edges)
         if len(extras) > 1:
-            extras = _pair_extras(extras, partner, weights, favoured)
-        _improve(partner, weights, edges)
+            extras = _pair_extras(extras, partner, weights, favoured, best)
+        closest = _closest(weights, best, ROTATE_NEIGHBOURS)
+        for _ in range(6):
+            _improve(partner, weights, edges)
+            if not _rotate_three(partner, weights, closest):
+                break
         if len(extras) == 1 and _swap_extra(extras, partner, weights, favoured):
             _improve(partner, weights, edges)
     groups, unpaired = _place_extras(partner, extras, weights, favoured, best)
@@ -181,6 +186,13 @@ def _best_partners(weights: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
     """Each person's best `k` partners (n x k, unordered; may include forbidden ones if few)."""
     k = min(k, len(weights) - 1)
     return np.argpartition(np.negative(weights), k - 1, axis=1)[:, :k]  # the k smallest of -w
+
+
+def _closest(weights: np.ndarray, best: np.ndarray, k: int) -> np.ndarray:
+    """The `k` heaviest of each row's candidate partners `best`, heaviest first."""
+    rows = np.arange(len(best))[:, None]
+    order = np.argsort(-weights[rows, best], axis=1, kind="stable")[:, :k]
+    return best[rows, order]
 
 
 def _neighbours(weights: np.ndarray, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -295,22 +307,64 @@ def _best_split(
 
 
 def _pair_extras(
-    extras: list[int], partner: np.ndarray, weights: np.ndarray, favoured: np.ndarray
+    extras: list[int], partner: np.ndarray, weights: np.ndarray, favoured: np.ndarray, best: np.ndarray
 ) -> list[int]:
-    """Match the people the relaxation left over: among themselves, then by augmenting paths."""
-    members = np.array(extras)
-    if len(members) <= EXACT_LIMIT:
-        block = np.ix_(members, members)
-        sub_partner, left = _exact(weights[block], favoured[members])
-        for k, j in enumerate(sub_partner.tolist()):
-            if j >= 0:
-                partner[members[k]] = members[j]
-        remaining = [int(members[k]) for k in left]
-    else:
-        remaining = _greedy_pairs(members, partner, weights, favoured)
-    while len(remaining) > 1 and _augment(remaining, partner, weights):
-        pass
+    """Place the people the relaxation left over, two at a time, by the best augmenting path.
+
+    An augmenting path joins two left-over people through up to two existing pairs
+    (r - s, r - a = b - s, or r - a = b - c = d - s); flipping it seats both. The path adding the
+    most weight goes first. Beyond those lengths a plain breadth-first search keeps seating people.
+    """
+    remaining = list(extras)
+    if len(remaining) > 60:  # many left over (repeat constraints): pair the bulk directly first
+        remaining = _greedy_pairs(np.array(remaining), partner, weights, favoured)
+    while len(remaining) > 1:
+        if not (_augment_best(remaining, partner, weights, best) or _augment(remaining, partner, weights)):
+            break
     return sorted(remaining, key=lambda k: favoured[k])
+
+
+def _augment_best(remaining: list[int], partner: np.ndarray, weights: np.ndarray, best: np.ndarray) -> bool:
+    """Flip the heaviest augmenting path of length 1, 3 or 5 between two of `remaining`."""
+    free = np.array(remaining)
+    top_gain, top_path = -np.inf, None
+    for r in remaining:
+        ends = weights[:, free].copy()  # ends[x, j]: weight of x - free[j]
+        ends[:, free == r] = -np.inf  # a path may not return to where it started
+        gain = float(ends[r].max())
+        if gain > top_gain:
+            top_gain, top_path = gain, [r, int(free[int(ends[r].argmax())])]
+        first = best[r]
+        first = first[(weights[r, first] > -np.inf) & (partner[first] >= 0)]
+        if len(first) == 0:
+            continue
+        mate = partner[first]
+        lead = weights[r, first] - weights[first, mate]  # r - a = b
+        three = lead[:, None] + ends[mate]  # ... b - s
+        k = int(np.argmax(three))
+        if three.flat[k] > top_gain:
+            i, j = divmod(k, len(free))
+            top_gain, top_path = float(three.flat[k]), [r, int(first[i]), int(mate[i]), int(free[j])]
+        second = best[mate]  # c, one row per b
+        far = partner[second]  # d
+        usable = (weights[mate[:, None], second] > -np.inf) & (far >= 0) & (second != first[:, None])
+        middle = np.full(usable.shape, -np.inf, dtype=np.float32)
+        step = weights[mate[:, None], second]
+        np.subtract(step, weights[second, np.maximum(far, 0)], out=middle, where=usable)
+        five = (lead[:, None] + middle)[:, :, None] + ends[np.maximum(far, 0)]
+        k = int(np.argmax(five))
+        if five.flat[k] > top_gain:
+            i, rest = divmod(k, second.shape[1] * len(free))
+            c, j = divmod(rest, len(free))
+            path = [r, int(first[i]), int(mate[i]), int(second[i, c]), int(far[i, c]), int(free[j])]
+            top_gain, top_path = float(five.flat[k]), path
+    if top_path is None or not np.isfinite(top_gain):
+        return False
+    for u, v in zip(top_path[::2], top_path[1::2], strict=True):
+        partner[u], partner[v] = v, u
+    remaining.remove(top_path[0])
+    remaining.remove(top_path[-1])
+    return True
 
 
 def _augment(remaining: list[int], partner: np.ndarray, weights: np.ndarray, reach: int = 5000) -> bool:
@@ -407,6 +461,45 @@ def _swap_extra(extras: list[int], partner: np.ndarray, weights: np.ndarray, fav
         extras[0] = left
         swapped = True
     return swapped
+
+
+def _rotate_three(partner: np.ndarray, weights: np.ndarray, best: np.ndarray) -> bool:
+    """3-opt: pairs a-b, c-d, e-f become a-c, d-e, f-b where that gains weight; True if any did."""
+    n, k = best.shape
+    a = np.repeat(np.arange(n), k)
+    c = best.ravel()
+    b, d = partner[a], partner[c]
+    ok = (b >= 0) & (d >= 0) & (c != b) & (weights[a, c] > -np.inf)
+    a, b, c, d = a[ok], b[ok], c[ok], d[ok]
+    opening = weights[a, c] - weights[a, b] - weights[c, d]  # a-c in, a-b and c-d out
+    e = best[d]  # one row of k per (a, c)
+    f = partner[e]
+    a2, b2, c2 = a[:, None], b[:, None], c[:, None]
+    usable = (f >= 0) & (e != c2) & (e != a2) & (e != b2) & (f != a2) & (f != b2)
+    usable &= weights[d[:, None], e] > -np.inf
+    f_safe = np.maximum(f, 0)
+    closing = weights[f_safe, b[:, None]]
+    usable &= closing > -np.inf
+    with np.errstate(invalid="ignore"):  # forbidden pairs make -inf - -inf; `usable` drops them
+        total = opening[:, None] + weights[d[:, None], e] + closing - weights[e, f_safe]
+    gain = np.where(usable, total, -np.inf)
+    rows, cols = np.nonzero(gain > 1e-6)
+    if len(rows) == 0:
+        return False
+    touched = np.zeros(n, dtype=bool)
+    changed = False
+    for i in np.argsort(-gain[rows, cols]).tolist():
+        r, q = rows[i], cols[i]
+        six = [a[r], b[r], c[r], d[r], e[r, q], f[r, q]]
+        if touched[six].any():
+            continue
+        touched[six] = True
+        pa, pb, pc, pd, pe, pf = six
+        partner[pa], partner[pc] = pc, pa
+        partner[pd], partner[pe] = pe, pd
+        partner[pf], partner[pb] = pb, pf
+        changed = True
+    return changed
 
 
 def _place_extras(
@@ -561,9 +654,7 @@ def _move_trio(
         partner[low], partner[high] = high, low
     eligible = (partner >= 0) & ~favoured
     eligible[[a, b, t]] = False
-    if best.shape[1] > k:  # the k best of the candidates
-        rows = np.arange(n)[:, None]
-        best = best[rows, np.argsort(-weights[rows, best], axis=1)[:, :k]]
+    best = _closest(weights, best, k)
     k = best.shape[1]
     first, second = np.triu_indices(k, 1)
     x = np.repeat(np.arange(n), len(first))
