@@ -60,12 +60,14 @@ def seat(
     rank_utility: Sequence[int] = (3, 2, 1),
     by_topic: bool = True,
     seat_everyone: bool = True,
+    mix: bool = True,
 ) -> Seating:
     """Seat `people` (their id, languages, country and org_type count) at `tables`.
 
     `preferences` maps a person's id to their ranked table ids (best first; only the first
     `len(rank_utility)` count, unknown ids are ignored). `seats`, if given, is every table's
-    capacity instead of its own. Utility values must be positive whole numbers.
+    capacity instead of its own. Utility values must be positive whole numbers. `mix=False`
+    skips spreading countries and organisation types across the tables of a topic.
     """
     if any(int(u) != u or u <= 0 for u in rank_utility):
         raise ValueError("rank_utility must hold positive whole numbers")
@@ -81,7 +83,8 @@ def seat(
 
     utilities = [_utilities(preferences.get(p.id, ()), by_id, key, rank_utility) for p in people]
     chosen = _solve(people, tables, capacity, utilities, key, seat_everyone)
-    chosen = _spread(people, tables, capacity, chosen, utilities, key)
+    if mix:
+        chosen = _spread(people, tables, capacity, chosen, utilities, key)
     assignment = {people[k].id: table_id for k, table_id in sorted(chosen.items())}
     utility = sum(utilities[k].get(key(by_id[table_id]), 0) for k, table_id in chosen.items())
     unseated = [person.id for k, person in enumerate(people) if k not in chosen]

@@ -124,6 +124,20 @@ def test_tables_of_one_topic_mix_countries_and_organisation_types():
         }
 
 
+def test_mixing_never_changes_anyones_utility():
+    people = [MatchProfile(id=k, languages={"en"}, country=["FR", "ES"][k % 2]) for k in range(8)]
+    tables = [Table(1, "law", 4), Table(2, "law", 4), Table(3, "impact", 4)]
+    preferences = {k: [1, 3] if k < 6 else [3, 1] for k in range(8)}
+
+    mixed = seat(people, tables, preferences)
+    unmixed = seat(people, tables, preferences, mix=False)
+
+    assert mixed.utility == unmixed.utility == 8 * 3
+    assert {k: mixed.assignment[k] == 3 for k in range(8)} == {
+        k: unmixed.assignment[k] == 3 for k in range(8)
+    }
+
+
 def test_mixing_respects_table_languages():
     people = [MatchProfile(id=k, languages={"fr"}, country="FR") for k in range(3)]
     people += [MatchProfile(id=10 + k, languages={"en", "fr"}, country="BE") for k in range(3)]
