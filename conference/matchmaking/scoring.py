@@ -206,9 +206,12 @@ class MatchIndex:
     ) -> dict[int, list[Recommendation]]:
         """Fresh lists for everyone (or `for_ids`), the exposure cap holding over all current lists.
 
-        Candidate pairs from all viewers are taken in descending score order and accepted while the
-        viewer's list has room and the person shown is under the cap; viewers left short because
-        their favourites were capped are topped up from the people still under it.
+        Each viewer's best `limit + max(limit, 20)` candidates, from all viewers at once, are taken
+        in descending score order and accepted while the viewer's list has room and the person
+        shown is under the cap. Viewers left short because the cap took their candidates are then
+        topped up, in further passes, from the people still under it. So this is the global greedy
+        assignment, except that a top-up pass comes after the first rather than interleaved with it.
+        With `for_ids`, other viewers' current lists keep their share of the cap.
         """
         if for_ids is None:
             viewers = np.flatnonzero(self._matrix.active[: self._matrix.n])
