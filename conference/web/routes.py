@@ -8,10 +8,20 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from conference.web import console, pages, ws
-from conference.web.api import accounts, agenda, breakouts, health, live, programme, rooms, roundtables
+from conference.web.api import (
+    accounts,
+    agenda,
+    breakouts,
+    health,
+    live,
+    programme,
+    rooms,
+    roundtables,
+    setup,
+)
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, rooms, live, breakouts, roundtables]
+API_MODULES = [accounts, programme, agenda, setup, rooms, live, breakouts, roundtables]
 
 
 class CachedStaticFiles(StaticFiles):

@@ -1,0 +1,7 @@
+"""HTML pages: what anyone may read (landing, programme, sessions) and one's own account pages."""
+
+from __future__ import annotations
+
+from conference.web.pages import account, public
+
+routes = [*public.routes, *account.routes]
