@@ -1,0 +1,1 @@
+"""Pure matchmaking core: recommendations, speed-networking pairs, roundtable seating."""
