@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference import people, programme
@@ -176,12 +176,19 @@ class Recommender:
         self.slots: list[Slot] = []
         self.profiles: dict[int, MatchProfile] = {}
         self.excluded: set[frozenset[int]] = set()
+        self.newest_id = 0  # the highest user id the index has looked at
+        self.stale = False  # the programme changed: themes and networking slots must be re-read
         self._lock = asyncio.Lock()
 
     # -- building ----------------------------------------------------------------------------------
 
+    def mark_stale(self) -> None:
+        """The programme changed (themes, networking sessions): reload before the next answer."""
+        self.stale = True
+
     async def load(self) -> None:
         """(Re)reads everything: settings, themes, slots, every active profile, every exclusion."""
+        self.stale = False
         async with self._lock, self.database.reader() as db:
             self.settings, self.settings_version = await load_settings(db)
             themes = await db.execute(select(Theme.slug, Theme.name).order_by(Theme.position, Theme.id))
@@ -191,7 +198,8 @@ class Recommender:
             busy = await busy_intervals(db)
             self.profiles = {u.id: match_profile(u, self._free(busy.get(u.id, []))) for u in users}
             self.excluded = await people.exclusion_pairs(db)
-        self._rebuild()
+            self.newest_id = await db.scalar(select(func.max(User.id))) or 0
+            self._rebuild()
 
     def _free(self, busy: list[tuple[datetime, datetime]]) -> frozenset[int]:
         return free_slots(self.slots, busy)
@@ -265,6 +273,8 @@ class Recommender:
 
     async def ensure(self, user_ids: Iterable[int]) -> None:
         """Makes sure these people are in the index with their current exclusions (speed networking)."""
+        if self.stale:
+            await self.load()
         for user_id in user_ids:
             if user_id not in self.index:
                 await self.refresh_person(user_id)
@@ -275,8 +285,28 @@ class Recommender:
 
     # -- answers -----------------------------------------------------------------------------------
 
+    async def add_newcomers(self) -> None:
+        """Adds people who registered since the index last looked (in any process): one cheap query."""
+        async with self.database.reader() as db:
+            newest = await db.scalar(select(func.max(User.id)))
+            if newest is None or newest <= self.newest_id:
+                return
+            users = (
+                await db.scalars(select(User).where(User.id > self.newest_id, User.active.is_(True)))
+            ).all()
+            busy = await busy_intervals(db, [u.id for u in users])
+        async with self._lock:
+            for user in users:
+                profile = match_profile(user, self._free(busy.get(user.id, [])))
+                self.profiles[user.id] = profile
+                self.index.update(profile)
+            self.newest_id = max(self.newest_id, newest)
+
     async def recommend(self, viewer_id: int, limit: int) -> list[dict[str, Any]]:
         """`GET /me/recommendations`: `[{user, score, reasons}]`, best first."""
+        if self.stale:
+            await self.load()
+        await self.add_newcomers()
         await self.refresh_person(viewer_id)
         if viewer_id not in self.index:
             return []

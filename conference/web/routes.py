@@ -14,6 +14,9 @@ from conference.web.api import (
     breakouts,
     health,
     live,
+    meetings,
+    networking,
+    people,
     programme,
     rooms,
     roundtables,
@@ -21,7 +24,19 @@ from conference.web.api import (
 )
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, setup, rooms, live, breakouts, roundtables]
+API_MODULES = [
+    accounts,
+    programme,
+    agenda,
+    setup,
+    rooms,
+    live,
+    breakouts,
+    roundtables,
+    people,
+    meetings,
+    networking,
+]
 
 
 class CachedStaticFiles(StaticFiles):

@@ -13,7 +13,7 @@ from conference.db.base import Base, utcnow
 
 
 class Hide(Base):
-    """"No thanks": `user_id` never wants `hidden_id` recommended again."""
+    """ "No thanks": `user_id` never wants `hidden_id` recommended again."""
 
     __tablename__ = "hides"
 
