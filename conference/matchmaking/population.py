@@ -19,7 +19,7 @@ import numpy as np
 
 from conference.matchmaking import demo_text
 from conference.matchmaking.model import INTENT_LABELS, INTENTS, ORG_TYPES, MatchProfile
-from conference.matchmaking.reasons import country_name, join_words
+from conference.matchmaking.reasons import country_name, join_words, theme_phrase
 
 DEFAULT_THEMES: dict[str, str] = {
     "legal-frameworks": "Legal frameworks",
@@ -361,7 +361,7 @@ def display_profiles(population: Population) -> list[dict[str, Any]]:
         seeks = [i for i in INTENTS if i in profile.seeks]
         bio = f"{job_title} at {organisation}, {city}."
         if themes:
-            bio += f" Works on {join_words(population.themes[t].lower() for t in themes)}."
+            bio += f" Works on {join_words(theme_phrase(population.themes[t]) for t in themes)}."
         if seeks:
             bio += f" Looking for {join_words(INTENT_LABELS[i] for i in seeks)}."
         if offers:
