@@ -8,7 +8,7 @@ import pytest
 
 from tests.support import Account, make_account
 
-# Times inside the conference hours (13:00–16:00 Europe/Paris, 13–16 September 2021).
+# Times inside the conference hours (13:00-16:00 Europe/Paris, 13-16 September 2021).
 MONDAY_1330 = "2021-09-13T13:30:00+02:00"
 NETWORKING_TUESDAY = "2021-09-14T15:00:00+02:00"
 

@@ -7,7 +7,6 @@ from icalendar import Calendar
 
 from tests.networking.conftest import MONDAY_1330, NETWORKING_TUESDAY, session_id
 
-OPENING = "2021-09-13T13:00:00+02:00"  # the opening plenary, 13:00–13:45 on Monday
 
 
 async def ask(client, asker, invitee, start=MONDAY_1330, **extra):
@@ -46,8 +45,14 @@ async def test_meeting_duration_defaults_to_15_and_must_be_5_to_60(client, perso
     long = await ask(client, ana, ben, start="2021-09-13T14:00:00+02:00", duration_minutes=61)
 
     assert default.json()["duration_minutes"] == 15
-    assert (short.status_code, short.json()["error"]["fields"]) == (422, {"duration_minutes": "must be at least 5"})
-    assert (long.status_code, long.json()["error"]["fields"]) == (422, {"duration_minutes": "must be at most 60"})
+    assert (short.status_code, short.json()["error"]["fields"]) == (
+        422,
+        {"duration_minutes": "must be at least 5"},
+    )
+    assert (long.status_code, long.json()["error"]["fields"]) == (
+        422,
+        {"duration_minutes": "must be at most 60"},
+    )
 
 
 async def test_meeting_outside_conference_hours_is_invalid_in_any_zone(client, person):
@@ -157,9 +162,13 @@ async def test_blocked_people_cannot_meet_and_a_block_cancels_their_meetings(cli
 async def test_meeting_requests_are_capped_per_day(client, person):
     ana = await person(name="Ana")
     others = [await person(name=f"Other {n}") for n in range(9)]
-    starts = [f"2021-09-1{3 + n // 4}T1{3 + n % 4 // 2}:{'00' if n % 2 == 0 else '30'}:00+02:00" for n in range(9)]
+    starts = [
+        f"2021-09-1{3 + n // 4}T1{3 + n % 4 // 2}:{'00' if n % 2 == 0 else '30'}:00+02:00" for n in range(9)
+    ]
 
-    answers = [await ask(client, ana, other, start=start) for other, start in zip(others, starts, strict=True)]
+    answers = [
+        await ask(client, ana, other, start=start) for other, start in zip(others, starts, strict=True)
+    ]
 
     assert [a.status_code for a in answers] == [201] * 8 + [429]
     assert answers[-1].json()["error"]["message"].startswith("you have sent 8 meeting requests today")
@@ -197,7 +206,7 @@ async def test_slots_list_their_free_times_in_both_zones(client, app, person):
         "Asia/Seoul",
         15,
     )
-    # The opening plenary (13:00–13:45 Paris) keeps Ben busy: his first free slot is 13:45 Paris.
+    # The opening plenary (13:00-13:45 Paris) keeps Ben busy: his first free slot is 13:45 Paris.
     assert (first["start"], first["their_start"], first["conference_start"], first["you_free"]) == (
         "2021-09-13T07:45:00-04:00",
         "2021-09-13T20:45:00+09:00",

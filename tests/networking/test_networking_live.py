@@ -136,13 +136,19 @@ async def test_round_needs_a_moderator_and_a_networking_session(server):
         plenary = (await programme.session_ids(db))["opening-plenary"]
 
     forbidden = await server.http.post(
-        "/api/v1/networking/rounds", json={"session_id": session_id, "duration_seconds": 60}, headers=attendee.headers
+        "/api/v1/networking/rounds",
+        json={"session_id": session_id, "duration_seconds": 60},
+        headers=attendee.headers,
     )
     not_networking = await server.http.post(
-        "/api/v1/networking/rounds", json={"session_id": plenary, "duration_seconds": 60}, headers=moderator.headers
+        "/api/v1/networking/rounds",
+        json={"session_id": plenary, "duration_seconds": 60},
+        headers=moderator.headers,
     )
     too_short = await server.http.post(
-        "/api/v1/networking/rounds", json={"session_id": session_id, "duration_seconds": 59}, headers=moderator.headers
+        "/api/v1/networking/rounds",
+        json={"session_id": session_id, "duration_seconds": 59},
+        headers=moderator.headers,
     )
 
     assert forbidden.status_code == 403

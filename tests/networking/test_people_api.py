@@ -148,7 +148,11 @@ async def test_connect_is_mutual_and_shares_contact_only_once_both_asked(client,
 
     assert first.json() == {"id": ben.id, "connection": "requested"}
     assert (ben_sees_before.json()["connection"], "contact" in ben_sees_before.json()) == ("incoming", False)
-    assert second.json() == {"id": ana.id, "connection": "connected", "contact": "email me at ana@coop.example"}
+    assert second.json() == {
+        "id": ana.id,
+        "connection": "connected",
+        "contact": "email me at ana@coop.example",
+    }
     assert (ana_sees.json()["connection"], ana_sees.json()["contact"]) == ("connected", "linkedin.com/in/ben")
     assert [(p["name"], p["contact"]) for p in ben_connections.json()] == [
         ("Ana", "email me at ana@coop.example")
@@ -173,7 +177,9 @@ async def test_contact_stays_private_in_directory_and_withdrawing_ends_the_conne
 async def test_contact_is_part_of_my_own_profile(client, person):
     ana = await person(name="Ana")
 
-    patched = await client.patch("/api/v1/me", json={"contact": "  ana at coop dot example  "}, headers=ana.headers)
+    patched = await client.patch(
+        "/api/v1/me", json={"contact": "  ana at coop dot example  "}, headers=ana.headers
+    )
     too_long = await client.patch("/api/v1/me", json={"contact": "x" * 301}, headers=ana.headers)
 
     assert patched.json()["contact"] == "ana at coop dot example"
@@ -202,7 +208,10 @@ async def test_hide_and_block_can_be_undone_and_are_listed_for_it(client, person
     undo_block = await client.delete(f"/api/v1/people/{cat.id}/block", headers=ana.headers)
     after = (await client.get("/api/v1/me/hidden", headers=ana.headers)).json()
 
-    assert ([p["name"] for p in listed["hidden"]], [p["name"] for p in listed["blocked"]]) == (["Ben"], ["Cat"])
+    assert ([p["name"] for p in listed["hidden"]], [p["name"] for p in listed["blocked"]]) == (
+        ["Ben"],
+        ["Cat"],
+    )
     assert (undo_hide.json(), undo_block.json()) == (
         {"id": ben.id, "hidden": False},
         {"id": cat.id, "blocked": False},
