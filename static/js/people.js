@@ -31,7 +31,7 @@
     const button = event.target.closest("button");
     if (!button) return;
     const id = button.dataset.id;
-    if (button.classList.contains("js-hide")) {
+    if (button.classList.contains("js-no-thanks")) {
       act(button, "POST", `/api/v1/people/${id}/hide`, () => {
         const card = button.closest(".person-card");
         if (card) {
@@ -47,7 +47,7 @@
     } else if (button.classList.contains("js-block")) {
       if (!window.confirm(`Block ${button.dataset.name}? Neither of you will be able to message, meet or be suggested to the other.`)) return;
       act(button, "POST", `/api/v1/people/${id}/block`, () => window.location.reload());
-    } else if (button.classList.contains("js-unhide")) {
+    } else if (button.classList.contains("js-suggest-again")) {
       act(button, "DELETE", `/api/v1/people/${id}/hide`, () => window.location.reload());
     } else if (button.classList.contains("js-unblock")) {
       act(button, "DELETE", `/api/v1/people/${id}/block`, () => window.location.reload());

@@ -18,7 +18,9 @@ async def test_seed_attendees_adds_full_profiles_from_30_countries(app, loaded):
     assert (added, len(people)) == (150, 150)
     assert len({p.country for p in people}) >= 30
     assert all(p.email.endswith("@example.org") and p.email.startswith("demo-") for p in people)
-    assert all(p.name and p.organisation and p.job_title and p.bio and p.languages and p.timezone for p in people)
+    assert all(
+        p.name and p.organisation and p.job_title and p.bio and p.languages and p.timezone for p in people
+    )
     assert all(p.themes and p.role == "attendee" for p in people)
     themes = {t.slug for t in loaded.themes}
     assert set().union(*(p.themes for p in people)) <= themes

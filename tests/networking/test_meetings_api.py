@@ -8,7 +8,6 @@ from icalendar import Calendar
 from tests.networking.conftest import MONDAY_1330, NETWORKING_TUESDAY, session_id
 
 
-
 async def ask(client, asker, invitee, start=MONDAY_1330, **extra):
     return await client.post(
         "/api/v1/meetings", json={"invitee_id": invitee.id, "start": start, **extra}, headers=asker.headers
