@@ -49,7 +49,7 @@ function showPaired(event) {
 }
 
 function connectItem(person) {
-  const status = el("span", { class: "form-status", role: "status" });
+  const status = el("p", { class: "form-status", role: "status" });
   const button = el("button", { type: "button", class: "button button--small button--accent", text: `Connect with ${person.name}` });
   button.addEventListener("click", async () => {
     button.disabled = true;
@@ -59,9 +59,9 @@ function connectItem(person) {
       status.textContent = result.body.error.message;
       return;
     }
-    status.textContent = result.body.connection === "connected" ? ` Connected: ${result.body.contact || "no contact details shared yet"}` : " Asked: you are connected once they ask too.";
+    status.textContent = result.body.connection === "connected" ? `Connected: ${result.body.contact || "no contact details shared yet"}` : "Asked: you are connected once they ask too.";
   });
-  return el("li", {}, personItem(person).firstChild, " ", button, status);
+  return el("li", {}, personItem(person).firstChild, el("p", {}, button), status);
 }
 
 function showEnded(event) {

@@ -95,3 +95,54 @@ def test_networking_recommend_request_accept_and_agenda(page, browser, live_serv
     expect(page.locator("[data-live-status]")).to_have_text("Live")
     screenshot(page, "networking-meeting-room")
     ben_page.context.close()
+
+
+def test_speed_networking_lobby_pairs_counts_down_and_offers_to_connect(page, browser, live_server):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from conference import programme
+    from conference.db.base import utcnow
+    from conference.db.models import NetworkingRound
+
+    async def lobby_id() -> int:
+        async with live_server.app.state.db.reader() as db:
+            return (await programme.session_ids(db))["networking-tue"]
+
+    async def end_round() -> None:
+        async with live_server.app.state.db.session() as db:
+            await db.execute(update(NetworkingRound).values(ends_at=utcnow() - timedelta(seconds=1)))
+        await live_server.app.state.networking_timer.look_now()
+
+    session_id = live_server.run(lobby_id)
+    moderator = live_server.create_user(role="moderator", name="Moderator Mo")
+    ana = live_server.create_user(**ANA)
+    ben = live_server.create_user(**BEN)
+    ben_page = new_page(browser, live_server)
+    mod_page = new_page(browser, live_server)
+    sign_in(page, ana["email"], ana["password"], f"/networking/{session_id}")
+    sign_in(ben_page, ben["email"], ben["password"], f"/networking/{session_id}")
+    sign_in(mod_page, moderator["email"], moderator["password"], f"/networking/{session_id}")
+    expect(page.locator("[data-lobby-present]")).to_have_text("3 people in the lobby")
+
+    mod_page.get_by_label("Round length in seconds (60–1800)").fill("120")
+    mod_page.get_by_role("button", name="Start a round").click()
+    expect(mod_page.locator("[data-lobby-start] .form-status")).to_contain_text("Round 1 started: 1 group")
+    expect(page.locator("[data-lobby-partners]")).to_contain_text(BEN["name"])
+    expect(page.locator("[data-lobby-reason]")).to_contain_text("Why: ")
+    expect(page.locator("[data-lobby-countdown]")).to_contain_text("left in this round")
+    expect(ben_page.locator("[data-lobby-partners]")).to_contain_text(ANA["name"])
+    screenshot(page, "networking-lobby-paired")
+    screenshot(mod_page, "networking-lobby-moderator")
+
+    live_server.run(end_round)
+    connect = page.get_by_role("button", name=f"Connect with {BEN['name']}")
+    expect(connect).to_be_visible()
+    connect.click()
+    expect(page.locator("[data-lobby-connect]")).to_contain_text("Asked")
+    ben_page.get_by_role("button", name=f"Connect with {ANA['name']}").click()
+    expect(ben_page.locator("[data-lobby-connect]")).to_contain_text("Connected")
+    screenshot(ben_page, "networking-lobby-after")
+    ben_page.context.close()
+    mod_page.context.close()
