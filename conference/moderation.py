@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,10 +74,58 @@ async def muted_until(db: AsyncSession, channel: str, user_id: int) -> datetime 
     return until if until is not None and until > utcnow() else None
 
 
+def muted_error(until: datetime) -> Muted:
+    return Muted(f"a moderator muted you in this room until {until.isoformat(timespec='minutes')}")
+
+
 async def check_not_muted(db: AsyncSession, user: User, channel: str) -> None:
     until = await muted_until(db, channel, user.id)
     if until is not None:
-        raise Muted(f"a moderator muted you in this room until {until.isoformat(timespec='minutes')}")
+        raise muted_error(until)
+
+
+@dataclass(frozen=True)
+class SendRules:
+    """What applies to one person posting in one channel now."""
+
+    muted_until: datetime | None
+    slow_mode_seconds: int
+
+
+@dataclass(frozen=True)
+class ChannelRules:
+    """What applies to everyone posting in one channel: its slow mode and who is muted until when."""
+
+    slow_mode_seconds: int
+    muted: dict[int, datetime]
+
+    def muted_until(self, user_id: int) -> datetime | None:
+        until = self.muted.get(user_id)
+        return until if until is not None and until > utcnow() else None
+
+
+async def channel_rules(db: AsyncSession, channel: str) -> ChannelRules:
+    """The channel's slow mode and its current mutes (a room has few), for a per-process cache."""
+    muted = dict(
+        (
+            await db.execute(
+                select(Mute.user_id, Mute.until).where(Mute.channel == channel, Mute.until > utcnow())
+            )
+        ).all()
+    )
+    return ChannelRules(await slow_mode(db, channel), muted)
+
+
+async def send_rules(db: AsyncSession, channel: str, user_id: int) -> SendRules:
+    """The person's mute and the channel's slow mode, in one round trip (checked on every send)."""
+    mute_until = select(Mute.until).where(Mute.channel == channel, Mute.user_id == user_id).scalar_subquery()
+    seconds = (
+        select(ChannelSetting.slow_mode_seconds).where(ChannelSetting.channel == channel).scalar_subquery()
+    )
+    until, slow = (await db.execute(select(mute_until, seconds))).one()
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)  # a scalar subquery loses the column type on SQLite
+    return SendRules(until if until is not None and until > utcnow() else None, slow or 0)
 
 
 # Slow mode -----------------------------------------------------------------------------------------

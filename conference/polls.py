@@ -28,6 +28,7 @@ class PollView:
     options: tuple[str, ...]
     counts: tuple[int, ...]
     closed: bool
+    version: int
 
     def event(self) -> dict[str, Any]:
         """The `poll` event: `counts[i]` is the number of votes for `options[i]`."""
@@ -39,6 +40,7 @@ class PollView:
             "options": list(self.options),
             "counts": list(self.counts),
             "closed": self.closed,
+            "version": self.version,
         }
 
 
@@ -78,10 +80,10 @@ def clean_poll(question: object, options: object) -> tuple[str, list[str]]:
 async def create(db: AsyncSession, user: User, channel: str, question: object, options: object) -> PollView:
     _require_moderator(user, "create polls")
     text, choices = clean_poll(question, options)
-    poll = Poll(channel=channel, user_id=user.id, question=text, options=choices, closed=False)
+    poll = Poll(channel=channel, user_id=user.id, question=text, options=choices, closed=False, version=1)
     db.add(poll)
     await db.flush()
-    return PollView(poll.id, channel, text, tuple(choices), (0,) * len(choices), False)
+    return PollView(poll.id, channel, text, tuple(choices), (0,) * len(choices), False, 1)
 
 
 async def get(db: AsyncSession, poll_id: int) -> Poll:
@@ -98,10 +100,12 @@ async def vote(db: AsyncSession, user: User, poll: Poll, option: object) -> Poll
             f"option must be a whole number from 0 to {len(poll.options) - 1}",
             {"option": f"must be 0–{len(poll.options) - 1}"},
         )
-    # Read the flag again inside this transaction, under a share lock on Postgres, so that a close
-    # cannot commit between this check and the vote (SQLite's single writer already orders them).
-    closed = await db.scalar(select(Poll.closed).where(Poll.id == poll.id).with_for_update(read=True))
-    if closed:
+    # One statement checks that the poll is open and bumps its version: the row lock it takes orders
+    # this vote against a concurrent close (and against other votes, so versions follow commits).
+    opened = await db.execute(
+        update(Poll).where(Poll.id == poll.id, Poll.closed.is_(False)).values(version=Poll.version + 1)
+    )
+    if opened.rowcount != 1:
         raise Conflict("the poll is closed")
     await upsert(
         db,
@@ -112,6 +116,7 @@ async def vote(db: AsyncSession, user: User, poll: Poll, option: object) -> Poll
         option=option,
         updated_at=utcnow(),
     )
+    await db.refresh(poll)
     return await view(db, poll)
 
 
@@ -119,7 +124,9 @@ async def close(db: AsyncSession, user: User, poll: Poll) -> tuple[PollView, boo
     """Close a poll (moderators only); closing a closed poll changes nothing. Returns (poll, changed)."""
     _require_moderator(user, "close polls")
     result = await db.execute(
-        update(Poll).where(Poll.id == poll.id, Poll.closed.is_(False)).values(closed=True, closed_at=utcnow())
+        update(Poll)
+        .where(Poll.id == poll.id, Poll.closed.is_(False))
+        .values(closed=True, closed_at=utcnow(), version=Poll.version + 1)
     )
     await db.refresh(poll)
     return await view(db, poll), result.rowcount == 1
@@ -144,6 +151,7 @@ async def view(db: AsyncSession, poll: Poll) -> PollView:
         options=tuple(poll.options),
         counts=await counts(db, poll.id, len(poll.options)),
         closed=poll.closed,
+        version=poll.version,
     )
 
 
@@ -162,7 +170,8 @@ async def for_channel(db: AsyncSession, channel: str) -> list[PollView]:
         if 0 <= option < len(tallies[poll_id]):
             tallies[poll_id][option] = count
     return [
-        PollView(p.id, p.channel, p.question, tuple(p.options), tuple(tallies[p.id]), p.closed) for p in polls
+        PollView(p.id, p.channel, p.question, tuple(p.options), tuple(tallies[p.id]), p.closed, p.version)
+        for p in polls
     ]
 
 

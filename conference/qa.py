@@ -30,6 +30,7 @@ class QuestionView:
     user_name: str
     votes: int
     status: str
+    version: int
     created_at: datetime
 
     @property
@@ -47,6 +48,7 @@ class QuestionView:
             "votes": self.votes,
             "status": self.status,
             "ts": self.created_at.isoformat(),
+            "version": self.version,
         }
 
     def withdrawn_event(self) -> dict[str, Any]:
@@ -60,6 +62,7 @@ class QuestionView:
             "votes": self.votes,
             "status": self.status,
             "ts": self.created_at.isoformat(),
+            "version": self.version,
         }
 
 
@@ -101,6 +104,7 @@ async def ask(db: AsyncSession, user: User, channel: str, body: object, *, moder
         body=text,
         status="pending" if moderated else "visible",
         votes=0,
+        version=1,
         created_at=now,
         updated_at=now,
     )
@@ -115,6 +119,8 @@ async def get(db: AsyncSession, question_id: int) -> QuestionView:
             select(Question, User.name)
             .join(User, User.id == Question.user_id)
             .where(Question.id == question_id)
+            # Re-read the row even when this session loaded it before an UPDATE statement changed it.
+            .execution_options(populate_existing=True)
         )
     ).first()
     if row is None:
@@ -143,7 +149,7 @@ async def vote(db: AsyncSession, user: User, question_id: int) -> tuple[Question
     await db.execute(
         update(Question)
         .where(Question.id == question_id)
-        .values(votes=Question.votes + 1, updated_at=utcnow())
+        .values(votes=Question.votes + 1, version=Question.version + 1, updated_at=utcnow())
     )
     return await get(db, question_id), True
 
@@ -162,22 +168,33 @@ async def moderate(
     question = await get(db, question_id)
     if question.status != status:
         await db.execute(
-            update(Question).where(Question.id == question_id).values(status=status, updated_at=utcnow())
+            update(Question)
+            .where(Question.id == question_id)
+            .values(status=status, version=Question.version + 1, updated_at=utcnow())
         )
     return (await get(db, question_id)), question.status
 
 
-async def for_viewer(db: AsyncSession, user: User, channel: str) -> list[QuestionView]:
-    """The questions of a room this person may see, oldest first."""
-    query = (
+def _in_channel(channel: str) -> Any:
+    return (
         select(Question, User.name)
         .join(User, User.id == Question.user_id)
         .where(Question.channel == channel)
         .order_by(Question.id)
     )
+
+
+async def for_viewer(db: AsyncSession, user: User, channel: str) -> list[QuestionView]:
+    """The questions of a room this person may see, oldest first."""
+    query = _in_channel(channel)
     if not is_moderator(user):
         query = query.where((Question.status.in_(PUBLIC_STATUSES)) | (Question.user_id == user.id))
     return [_view(question, name) for question, name in (await db.execute(query)).all()]
+
+
+async def in_channel(db: AsyncSession, channel: str) -> list[QuestionView]:
+    """Every question of a room, whoever may see it, oldest first."""
+    return [_view(question, name) for question, name in (await db.execute(_in_channel(channel))).all()]
 
 
 async def voted_ids(db: AsyncSession, user_id: int, channel: str) -> set[int]:
@@ -199,5 +216,6 @@ def _view(question: Question, user_name: str) -> QuestionView:
         user_name=user_name,
         votes=question.votes,
         status=question.status,
+        version=question.version,
         created_at=question.created_at,
     )

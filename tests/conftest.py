@@ -136,18 +136,6 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def loaded(app):
-    """The app with the real `schedule.yaml` loaded; returns the Programme that was loaded."""
-    from conference import programme
-    from conference.schedule.loader import load_programme_file
-
-    loaded_programme = load_programme_file(ROOT / "schedule.yaml")
-    async with app.state.db.session() as db:
-        await programme.replace_programme(db, loaded_programme)
-    return loaded_programme
-
-
-@pytest.fixture
 async def live_server(sqlite_url: str) -> AsyncIterator:
     """The app on a real uvicorn on a free loopback port (SQLite); see tests/live.py."""
     from tests.live import live_server as start
@@ -162,3 +150,15 @@ def start_live_server() -> object:
     from tests.live import live_server as start
 
     return start
+
+
+@pytest.fixture
+async def loaded(app):
+    """The app with the real `schedule.yaml` loaded; returns the Programme that was loaded."""
+    from conference import programme
+    from conference.schedule.loader import load_programme_file
+
+    loaded_programme = load_programme_file(ROOT / "schedule.yaml")
+    async with app.state.db.session() as db:
+        await programme.replace_programme(db, loaded_programme)
+    return loaded_programme

@@ -128,12 +128,24 @@ class LiveServer:
             login = account.token  # the cookie names the same login as the bearer token
             login_id = self.app.state.signer.login_from_bearer(login)
             extra["Cookie"] = f"{COOKIE_NAME}={self.app.state.signer.cookie_value(login_id)}"
-        options.setdefault("compression", None)
-        options.setdefault("proxy", None)
-        options.setdefault("open_timeout", TIMEOUT_SECS)
-        options.setdefault("max_size", 2**22)
-        async with connect(self.ws_url, additional_headers=extra, origin=origin, **options) as connection:
-            yield WsClient(connection)
+        async with connect_ws(self.ws_url, headers=extra, origin=origin, **options) as client:
+            yield client
+
+
+@asynccontextmanager
+async def connect_ws(
+    url: str, token: str | None = None, headers: dict[str, str] | None = None, **options: Any
+) -> AsyncIterator[WsClient]:
+    """A WsClient on any /ws address (with a bearer token, or the given headers)."""
+    extra = dict(headers or {})
+    if token is not None:
+        extra["Authorization"] = f"Bearer {token}"
+    options.setdefault("compression", None)
+    options.setdefault("proxy", None)
+    options.setdefault("open_timeout", TIMEOUT_SECS)
+    options.setdefault("max_size", 2**22)
+    async with connect(url, additional_headers=extra, **options) as connection:
+        yield WsClient(connection)
 
 
 def free_socket() -> socket.socket:
@@ -177,3 +189,10 @@ async def live_server(settings: Settings, config: RealtimeConfig | None = None) 
         server.should_exit = True
         await asyncio.wait_for(task, 15)
         sock.close()
+
+
+async def eventually(check: Callable[[], Any], wait: float = TIMEOUT_SECS) -> None:
+    """Waits until `await check()` is true (state outside this process: nothing to await on)."""
+    async with asyncio.timeout(wait):
+        while not await check():  # noqa: ASYNC110  (polling Redis or another process)
+            await asyncio.sleep(0.01)

@@ -16,6 +16,12 @@ def _hub(app: Starlette) -> AbstractAsyncContextManager[None]:
     return hub_service(app)
 
 
+def _live_rooms(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.realtime.live_rooms import live_rooms_service
+
+    return live_rooms_service(app)
+
+
 def _breakouts(app: Starlette) -> AbstractAsyncContextManager[None]:
     from conference.web.breakout_live import breakout_service
 
@@ -28,4 +34,4 @@ def _networking(app: Starlette) -> AbstractAsyncContextManager[None]:
     return networking_service(app)
 
 
-SERVICES: list[Service] = [_hub, _breakouts, _networking]
+SERVICES: list[Service] = [_hub, _live_rooms, _breakouts, _networking]

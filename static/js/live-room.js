@@ -11,6 +11,8 @@ const STATUS_LABELS = {
 };
 const REACTION_NAMES = { "👏": "Applause", "❤️": "Love it", "👍": "Agree", "😂": "Funny", "😮": "Surprising", "🎉": "Celebrate" };
 const PUBLIC = new Set(["visible", "approved", "answered", "pinned"]);
+// Counts cover 10 s and a process pushes its decay to zero; this only guards against a lost push.
+const SOURCE_QUIET_MS = 12000;
 
 /** Q&A: ask, vote (once; not one's own), and moderator controls. */
 export class QAPanel extends EventTarget {
@@ -55,14 +57,15 @@ export class QAPanel extends EventTarget {
   }
 
   #onFrame(frame) {
-    if (frame.type === "joined" && Array.isArray(frame.questions)) {
-      const ids = new Set();
-      for (const question of frame.questions) {
-        ids.add(question.id);
+    if (frame.type === "joined") {
+      // `joined` lists the questions the person may see now (no list: there are none).
+      const listed = frame.questions ?? [];
+      const ids = new Set(listed.map((question) => question.id));
+      for (const id of [...this.questions.keys()]) if (!ids.has(id)) this.#remove(id);
+      for (const question of listed) {
         if (question.voted) this.voted.add(question.id);
         this.#upsert(question, false);
       }
-      for (const id of [...this.questions.keys()]) if (!ids.has(id)) this.#remove(id);
       this.#reorder();
     } else if (frame.type === "question") {
       this.#upsert(frame, true);
@@ -76,6 +79,8 @@ export class QAPanel extends EventTarget {
 
   #upsert(question, live) {
     const known = this.questions.get(question.id);
+    // Two updates can cross on the way (a snapshot read before an event): keep the newest.
+    if (known && (question.version ?? 0) < (known.version ?? 0)) return;
     // People who may no longer see a question get it without its text (body null): keep what we had.
     const merged = question.body === null ? (known ? { ...known, status: question.status, votes: question.votes } : null) : question;
     if (!merged || !this.#mayShow(merged)) {
@@ -83,12 +88,21 @@ export class QAPanel extends EventTarget {
       return;
     }
     if (question.voted) this.voted.add(question.id);
+    if (merged.user?.id === this.viewer.id && PUBLIC.has(merged.status) && this.notice.dataset.tone === "wait") {
+      this.#say(""); // the "awaiting approval" thanks is out of date once it is approved
+    }
     this.questions.set(merged.id, merged);
     const item = this.#item(merged);
     const old = this.items.get(merged.id);
+    // Keep keyboard focus on the same control (or the question's first one) across the re-render.
+    const focused = old?.contains(document.activeElement) ? document.activeElement : null;
     if (old) old.replaceWith(item);
     else this.list.append(item);
     this.items.set(merged.id, item);
+    if (focused) {
+      const same = item.querySelector(`[data-question-action="${focused.dataset.questionAction}"]`);
+      (same && !same.disabled ? same : item.querySelector("button:not(:disabled)"))?.focus();
+    }
     if (live && !known) this.dispatchEvent(new CustomEvent("news"));
   }
 
@@ -115,12 +129,8 @@ export class QAPanel extends EventTarget {
       const item = this.items.get(question.id);
       if (this.list.children[index] !== item) this.list.insertBefore(item, this.list.children[index] ?? null);
     });
-    if (focused && this.list.contains(focused) === false && focused.dataset?.questionAction) {
-      // The button was re-rendered: give focus back to its replacement.
-      this.list.querySelector(`[data-question-action="${focused.dataset.questionAction}"]`)?.focus();
-    } else if (focused && document.activeElement !== focused && this.list.contains(focused)) {
-      focused.focus();
-    }
+    // Moving a node blurs it: give focus back.
+    if (focused && document.activeElement !== focused && this.list.contains(focused)) focused.focus();
     this.empty.hidden = this.questions.size > 0;
   }
 
@@ -138,7 +148,9 @@ export class QAPanel extends EventTarget {
         "aria-label": own
           ? `Your question has ${question.votes} ${question.votes === 1 ? "vote" : "votes"}`
           : `Upvote question from ${who} (${question.votes} ${question.votes === 1 ? "vote" : "votes"})`,
-        disabled: !votable || voted,
+        // Voted stays focusable (aria-disabled) so that keyboard focus is not lost on the way.
+        disabled: !votable,
+        "aria-disabled": voted ? "true" : undefined,
         title: own ? "You cannot vote for your own question" : voted ? "You voted for this question" : "Upvote",
         dataset: { questionAction: `vote-${question.id}` },
         onclick: () => this.#vote(question.id),
@@ -197,13 +209,15 @@ export class QAPanel extends EventTarget {
     try {
       await this.connection.request({ type: "question.ask", channel: this.channel, body });
       this.input.value = "";
-      this.#say(this.moderated ? "Thanks! Your question will appear once a moderator approves it." : "");
+      if (this.moderated) this.#say("Thanks! Your question will appear once a moderator approves it.", "wait");
+      else this.#say("");
     } catch (error) {
       this.#say(error.message, "error");
     }
   }
 
   async #vote(id) {
+    if (this.voted.has(id)) return;
     try {
       const reply = await this.connection.request({ type: "question.vote", channel: this.channel, id });
       this.voted.add(id);
@@ -273,8 +287,7 @@ export class PollsPanel extends EventTarget {
     const form = el(
       "form",
       { class: "polls__create" },
-      el("h3", { text: "Start a poll" }),
-      el("label", { for: questionId, text: "Question" }),
+      el("label", { for: questionId, text: "Poll question" }),
       question,
       el("p", { class: "polls__label", text: "Options" }),
       options,
@@ -295,17 +308,19 @@ export class PollsPanel extends EventTarget {
         form.reset();
         while (options.children.length > 2) options.lastElementChild.remove();
         addButton.disabled = false;
+        box.open = false;
         this.#say("");
       } catch (error) {
         this.#say(error.message, "error");
       }
     });
-    return el("details", { class: "polls__create-box" }, el("summary", { text: "New poll" }), form);
+    const box = el("details", { class: "polls__create-box" }, el("summary", { text: "Start a poll" }), form);
+    return box;
   }
 
   #onFrame(frame) {
-    if (frame.type === "joined" && Array.isArray(frame.polls)) {
-      for (const poll of frame.polls) {
+    if (frame.type === "joined") {
+      for (const poll of frame.polls ?? []) {
         if (typeof poll.my_vote === "number") this.mine.set(poll.id, poll.my_vote);
         this.#upsert(poll, false);
       }
@@ -315,8 +330,10 @@ export class PollsPanel extends EventTarget {
   }
 
   #upsert(poll, live) {
-    const known = this.polls.has(poll.id);
+    const previous = this.polls.get(poll.id);
+    const known = Boolean(previous);
     if (typeof poll.my_vote === "number") this.mine.set(poll.id, poll.my_vote);
+    if (previous && (poll.version ?? 0) < (previous.version ?? 0)) return; // an older update that crossed a newer one
     this.polls.set(poll.id, poll);
     const focusedOption = this.items.get(poll.id)?.contains(document.activeElement) ? document.activeElement.dataset.option : null;
     const item = this.#item(poll);
@@ -413,9 +430,27 @@ export class ReactionBar {
       this.buttons.set(emoji, { button, count });
       root.append(button);
     }
+    // Each server process counts the reactions it received (`source`); the room's counts are the sum
+    // of every source's latest counts. A source that went quiet for a while has decayed to zero.
+    this.sources = new Map(); // source -> {counts, at}
     connection.subscribe(channel, (frame) => {
-      if (frame.type === "reactions" && frame.counts) this.#show(frame.counts);
+      if (frame.type !== "reactions" || !frame.counts) return;
+      this.sources.set(frame.source ?? "", { counts: frame.counts, at: Date.now() });
+      this.#show(this.#total());
     });
+    this.decay = setInterval(() => {
+      const before = this.sources.size;
+      for (const [source, { at }] of this.sources) if (Date.now() - at > SOURCE_QUIET_MS) this.sources.delete(source);
+      if (this.sources.size !== before) this.#show(this.#total());
+    }, 2000);
+  }
+
+  #total() {
+    const total = {};
+    for (const { counts } of this.sources.values()) {
+      for (const [emoji, n] of Object.entries(counts)) total[emoji] = (total[emoji] ?? 0) + n;
+    }
+    return total;
   }
 
   async #react(emoji) {

@@ -89,7 +89,7 @@ export class LiveConnection extends EventTarget {
     this.state = "idle";
     this.socket = null;
     this.attempt = 0;
-    this.channels = new Map(); // name -> {listeners: Set, lastId, joined, snapshot, users}
+    this.channels = new Map(); // name -> {listeners: Set, lastId, joined, snapshots: the last `joined`}
     this.pending = new Map(); // ref -> {resolve, reject, timer}
     this.outbox = new Map(); // client_id -> chat.send frame, in send order
     this.nextRef = 1;
@@ -120,17 +120,18 @@ export class LiveConnection extends EventTarget {
   /**
    * Listen to every frame of `channel` (joined, chat.message, presence, question, poll, ...).
    * The first subscription joins the channel; returns a function that unsubscribes (and leaves when
-   * nobody listens any more). A late subscriber gets the last `joined` frame at once.
+   * nobody listens any more). A late subscriber gets the last `joined` at once.
    */
   subscribe(channel, listener) {
     let entry = this.channels.get(channel);
     if (!entry) {
-      entry = { listeners: new Set(), lastId: null, joined: false, snapshot: null };
+      entry = { listeners: new Set(), lastId: null, joined: false, snapshots: new Map() };
       this.channels.set(channel, entry);
       if (this.state === "open") this.#join(channel, entry);
     }
     entry.listeners.add(listener);
-    if (entry.snapshot) queueMicrotask(() => listener(entry.snapshot));
+    const replay = [...entry.snapshots.values()];
+    if (replay.length) queueMicrotask(() => replay.forEach((frame) => listener(frame)));
     this.start();
     return () => {
       entry.listeners.delete(listener);
@@ -374,7 +375,7 @@ export class LiveConnection extends EventTarget {
     if (typeof frame.last_id === "number" && (entry.lastId === null || frame.last_id > entry.lastId)) {
       entry.lastId = frame.last_id;
     }
-    entry.snapshot = frame;
+    entry.snapshots.set("joined", frame);
     this.#deliver(frame.channel, frame);
     for (const message of this.outbox.values()) {
       if (message.channel === frame.channel) this.#sendChat(message);
@@ -667,7 +668,11 @@ export class ChatPanel extends EventTarget {
         this.#setPresence(frame.count);
         break;
       case "moderation.muted":
-        this.#setMuted(frame.until);
+        // Moderators get the same event as the answer to their own mute command.
+        if (frame.user_id === this.viewer.id) this.#setMuted(frame.until);
+        break;
+      case "moderation.report":
+        this.#onReport(frame);
         break;
       case "moderation.slow_mode":
         this.#setSlowMode(frame.seconds, true);
@@ -690,8 +695,9 @@ export class ChatPanel extends EventTarget {
     if (this.firstId === null && frame.history?.length) this.firstId = frame.history[0].id;
     this.earlierButton.hidden = !(frame.truncated && !live);
     if (frame.presence) this.#setPresence(frame.presence.count);
-    if (frame.slow_mode !== undefined) this.#setSlowMode(frame.slow_mode, false);
-    if (frame.muted_until !== undefined) this.#setMuted(frame.muted_until);
+    // The live room adds these to `joined` only when they apply.
+    this.#setSlowMode(frame.slow_mode ?? 0, false);
+    this.#setMuted(frame.muted_until ?? null);
     if (!live) this.scrollToLatest();
   }
 
@@ -793,6 +799,15 @@ export class ChatPanel extends EventTarget {
     item.classList.add("msg--deleted");
     item.querySelector(".msg__body").textContent = "This message was deleted.";
     item.querySelector(".msg__actions")?.remove();
+  }
+
+  #onReport(report) {
+    const item = this.byId.get(report.message_id);
+    if (item && !item.querySelector(".msg__flag")) {
+      item.querySelector(".msg__meta").append(el("span", { class: "msg__flag", text: "Reported" }));
+    }
+    const reason = report.reason ? `: “${report.reason}”` : "";
+    this.#say(`${report.reporter?.name ?? "Someone"} reported a message${reason}`, "warn");
   }
 
   #say(text, tone = "info") {
@@ -914,7 +929,9 @@ export class ChatPanel extends EventTarget {
   }
 
   #setSlowMode(seconds, announce) {
+    const before = this.slowMode;
     this.slowMode = Number(seconds) || 0;
+    if (before === this.slowMode) announce = false;
     if (this.slowSelect) this.slowSelect.value = String(this.slowMode);
     this.hint.textContent = this.slowMode
       ? `Slow mode: one message every ${this.slowMode} s. Enter to send, Shift+Enter for a new line.`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conference import moderation, polls, qa
+from conference import live_state, moderation, polls, qa
 from conference.accounts import create_user
 from conference.errors import Conflict, Forbidden, Invalid, Muted, NotFound, RateLimited
 
@@ -95,6 +95,7 @@ async def test_poll_vote_change_and_counts_align_with_options(app):
         "options": ["A", "B", "C"],
         "counts": [1, 0, 1],
         "closed": False,
+        "version": 4,
     }
 
 
@@ -186,3 +187,49 @@ async def test_block_works_both_ways(app):
         )
 
     assert found == (True, True, False)
+
+
+async def test_send_rules_read_mute_and_slow_mode_together(app):
+    mod, ada = await person(app, "Mo", "moderator"), await person(app, "Ada")
+    async with app.state.db.session() as db:
+        until = await moderation.mute(db, mod, "session:1", ada.id, 5)
+        await moderation.set_slow_mode(db, mod, "session:1", 20)
+
+    async with app.state.db.reader() as db:
+        here = await moderation.send_rules(db, "session:1", ada.id)
+        elsewhere = await moderation.send_rules(db, "session:2", ada.id)
+
+    assert here == moderation.SendRules(until, 20)
+    assert elsewhere == moderation.SendRules(None, 0)
+
+
+async def test_room_state_and_fingerprint_follow_every_change(app):
+    mod, ada, bob = await person(app, "Mo", "moderator"), await person(app, "Ada"), await person(app, "Bob")
+    async with app.state.db.reader() as db:
+        empty = await live_state.fingerprint(db, "session:1")
+    async with app.state.db.session() as db:
+        asked = await qa.ask(db, ada, "session:1", "Q?", moderated=False)
+        created = await polls.create(db, mod, "session:1", "P?", ["A", "B"])
+    async with app.state.db.reader() as db:
+        before = await live_state.fingerprint(db, "session:1")
+    async with app.state.db.session() as db:
+        await qa.vote(db, bob, asked.id)
+        await polls.vote(db, bob, await polls.get(db, created.id), 1)
+        await moderation.set_slow_mode(db, mod, "session:1", 15)
+        await moderation.mute(db, mod, "session:1", ada.id, 3)
+
+    async with app.state.db.reader() as db:
+        after = await live_state.fingerprint(db, "session:1")
+        state = await live_state.room_state(db, bob, "session:1")
+        rules = await moderation.channel_rules(db, "session:1")
+
+    assert (empty, before, after) == ((0, 0, 0, 0, 0), (1, 1, 1, 1, 0), (1, 2, 1, 2, 15))
+    assert state.fingerprint == after
+    assert [(q["id"], q["votes"], q["voted"]) for q in state.questions] == [(asked.id, 1, True)]
+    assert [(p["id"], p["counts"], p["my_vote"]) for p in state.polls] == [(created.id, [0, 1], 1)]
+    assert (state.slow_mode, state.muted_until) == (15, None)
+    assert (rules.slow_mode_seconds, sorted(rules.muted), rules.muted_until(ada.id) is not None) == (
+        15,
+        [ada.id],
+        True,
+    )

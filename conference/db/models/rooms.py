@@ -25,6 +25,8 @@ class Question(Base):
     # visible | pending | approved | hidden | answered | pinned (see conference/qa.py)
     status: Mapped[str] = mapped_column(String(16))
     votes: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped by every change, so that clients keep the newest of two events that crossed.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -47,6 +49,8 @@ class Poll(Base):
     question: Mapped[str] = mapped_column(String(300))
     options: Mapped[list[str]] = mapped_column(JSON)
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped by every vote and by closing (clients keep the newest of two events that crossed).
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
 

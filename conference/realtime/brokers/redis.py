@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import re
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -31,7 +33,9 @@ class RedisBroker(Broker):
     def __init__(self, url: str, prefix: str = "conference:") -> None:
         self.url = url
         self.prefix = prefix
-        self.redis = Redis.from_url(url)
+        # Named per process so an operator (or a test) can tell its connections apart in CLIENT LIST.
+        name = re.sub(r"[^A-Za-z0-9:_.-]", "_", f"{prefix}{os.getpid()}")
+        self.redis = Redis.from_url(url, client_name=name)
         self.topics: set[str] = set()
         self._pubsub = None
         self._reader: asyncio.Task | None = None

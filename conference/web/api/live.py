@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -11,16 +12,11 @@ from conference import moderation, polls, qa
 from conference.auth import require_viewer
 from conference.db.models import Session
 from conference.errors import NotFound
+from conference.realtime.channels import session_channel
 from conference.web.http import path_id
 
 
-def _session_channel(session_id: int) -> str:
-    # Kept in step with conference/realtime/channels.session_channel (the web layer may import it
-    # once the realtime package is on main; the spelling is fixed by SPEC).
-    return f"session:{session_id}"
-
-
-async def _require_session(db, session_id: int) -> None:
+async def _require_session(db: AsyncSession, session_id: int) -> None:
     if await db.scalar(select(Session.id).where(Session.id == session_id)) is None:
         raise NotFound(f"no session {session_id}")
 
@@ -28,7 +24,7 @@ async def _require_session(db, session_id: int) -> None:
 async def session_questions(request: Request) -> JSONResponse:
     viewer = await require_viewer(request)
     session_id = path_id(request)
-    channel = _session_channel(session_id)
+    channel = session_channel(session_id)
     async with request.app.state.db.reader() as db:
         await _require_session(db, session_id)
         questions = await qa.for_viewer(db, viewer.user, channel)
@@ -45,7 +41,7 @@ async def session_questions(request: Request) -> JSONResponse:
 async def session_polls(request: Request) -> JSONResponse:
     viewer = await require_viewer(request)
     session_id = path_id(request)
-    channel = _session_channel(session_id)
+    channel = session_channel(session_id)
     async with request.app.state.db.reader() as db:
         await _require_session(db, session_id)
         found = await polls.for_channel(db, channel)

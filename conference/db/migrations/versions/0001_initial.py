@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:18:02.902798
+Create Date: 2026-11-25 14:53:29.064325
 """
 
 import sqlalchemy as sa
@@ -232,6 +232,7 @@ def upgrade() -> None:
         sa.Column("question", sa.String(length=300), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("closed", sa.Boolean(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
         sa.Column("closed_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -250,6 +251,7 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("votes", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
