@@ -7,18 +7,23 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from conference.web import pages, ws
+from conference.web import console, pages, ws
 from conference.web.api import (
     accounts,
     admin,
     admin_programme,
     agenda,
     announcements,
+    breakouts,
     health,
     live,
+    meetings,
+    networking,
     notifications,
+    people,
     programme,
     rooms,
+    roundtables,
     setup,
 )
 from conference.web.templating import STATIC_DIR
@@ -34,6 +39,11 @@ API_MODULES = [
     admin_programme,
     admin,
     announcements,
+    breakouts,
+    roundtables,
+    people,
+    meetings,
+    networking,
 ]
 
 
@@ -56,5 +66,6 @@ def routes() -> list[BaseRoute]:
         *ws.routes,
         Mount("/api/v1", routes=api),
         Mount("/static", app=CachedStaticFiles(directory=str(STATIC_DIR)), name="static"),
+        *console.routes,
         *pages.routes,
     ]
