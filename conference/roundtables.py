@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference import accounts, programme
+from conference import accounts, programme, ranked_seating
 from conference.db.models import RoundTable, Session, TableSeat, User
 from conference.errors import Conflict, NotFound
 
@@ -54,6 +54,7 @@ async def join(db: AsyncSession, table_id: int, user_id: int) -> SeatChange:
     """Seats the person at the table, moving them from another table of the same session; 409 (and no
     change) when the table is full."""
     table = await get_table(db, table_id, lock=True)
+    await ranked_seating.check_first_come(db, table.session_id)
     seat = await current_seat(db, table.session_id, user_id)
     if seat is not None and seat.table_id == table.id:
         return SeatChange(table.session_id, table.id, table.id)

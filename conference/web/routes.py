@@ -17,7 +17,10 @@ from conference.web.api import (
     breakouts,
     health,
     live,
+    meetings,
+    networking,
     notifications,
+    people,
     programme,
     rooms,
     roundtables,
@@ -38,6 +41,9 @@ API_MODULES = [
     announcements,
     breakouts,
     roundtables,
+    people,
+    meetings,
+    networking,
 ]
 
 

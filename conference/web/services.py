@@ -28,4 +28,10 @@ def _breakouts(app: Starlette) -> AbstractAsyncContextManager[None]:
     return breakout_service(app)
 
 
-SERVICES: list[Service] = [_hub, _live_rooms, _breakouts]
+def _networking(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.web.networking_live import networking_service
+
+    return networking_service(app)
+
+
+SERVICES: list[Service] = [_hub, _live_rooms, _breakouts, _networking]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from conference.web.pages import account, admin, public
+from conference.web.pages import account, admin, networking, public
 
-routes = [*public.routes, *account.routes, *admin.routes]
+routes = [*public.routes, *account.routes, *admin.routes, *networking.routes]
