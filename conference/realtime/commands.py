@@ -15,7 +15,8 @@ imported by `load_commands`), or any module listed in `EXTRA_MODULES`:
         await ctx.publish(frame.channel.name, {"type": "question", ...})
 
 A handler returns the reply (sent with the frame's `ref`) or None; it raises an AppError for an
-`error` frame. `guard("chat.send")` adds a check that runs before a command (mute, slow mode).
+`error` frame. `guard("chat.send")` adds a check that runs before a command (mute, slow mode), and
+`after("join")` a step that runs once a command succeeded (the live room's state after a join).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import inspect
 import logging
 import pkgutil
 import typing
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,7 @@ class Command:
 
 _registry: dict[str, Command] = {}
 _guards: dict[str, list[Guard]] = {}
+_afters: dict[str, list[Guard]] = {}
 _loaded = False
 
 
@@ -87,6 +89,18 @@ def guard(name: str) -> Callable[[Guard], Guard]:
         if all(c.__qualname__ != check.__qualname__ for c in checks):
             checks.append(check)
         return check
+
+    return register
+
+
+def after(name: str) -> Callable[[Guard], Guard]:
+    """Adds `async step(ctx, frame)` run after command `name` succeeded (its reply already sent)."""
+
+    def register(step: Guard) -> Guard:
+        steps = _afters.setdefault(name, [])
+        if all(s.__qualname__ != step.__qualname__ for s in steps):
+            steps.append(step)
+        return step
 
     return register
 
@@ -140,9 +154,12 @@ class Context:
         """Sends an event to this connection only, carrying the frame's `ref`."""
         self.conn.send({**event, "ref": self.ref} if self.ref is not None else event)
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> None:
-        """Sends to every member of `channel`; this connection's copy carries the `ref`."""
-        await self.hub.publish_reply(self.conn, self.ref, channel, event)
+    async def publish(
+        self, channel: str, event: dict[str, Any], *, min_role: str | None = None, users: Iterable[int] = ()
+    ) -> None:
+        """Sends to every member of `channel` (or only those `min_role`/`users` name, as
+        `Hub.publish`); this connection's copy carries the `ref`."""
+        await self.hub.publish_reply(self.conn, self.ref, channel, event, min_role=min_role, users=users)
 
 
 async def dispatch(hub: Hub, conn: Connection, text: str) -> None:
@@ -174,6 +191,8 @@ async def dispatch(hub: Hub, conn: Connection, text: str) -> None:
         reply = await found.handler(ctx, frame)
         if reply is not None:
             ctx.reply(reply)
+        for step in _afters.get(kind, ()):
+            await step(ctx, frame)
     except AppError as exc:
         conn.send(error_event(exc, ref))
 

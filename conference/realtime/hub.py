@@ -13,7 +13,7 @@ import contextlib
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -53,6 +53,9 @@ class Hub:
         self._background: set[asyncio.Task] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        # `async extra(conn, channel) -> dict | None`: keys other areas add to `joined` (the live room
+        # adds its questions and polls), read after the history and before the member is added.
+        self.join_extras: list[Callable[[Connection, Channel], Awaitable[dict[str, Any] | None]]] = []
 
     # --- life cycle --------------------------------------------------------------------------------
 
@@ -110,14 +113,25 @@ class Hub:
                 room.emit_to(out, audience, None, _role_allows)
         await self._remote("c:" + channel, "e", out.text, audience=_encode_audience(audience))
 
-    async def publish_reply(self, conn: Connection, ref: Any, channel: str, event: dict[str, Any]) -> None:
-        """Publishes to a channel; the requesting connection gets its copy carrying its `ref`."""
+    async def publish_reply(
+        self,
+        conn: Connection,
+        ref: Any,
+        channel: str,
+        event: dict[str, Any],
+        *,
+        min_role: str | None = None,
+        users: Iterable[int] = (),
+    ) -> None:
+        """Publishes to a channel (to an audience as `publish` does); the requesting connection gets
+        its copy carrying its `ref`."""
         out = Outgoing.event(event)
+        audience: Audience = (min_role, frozenset(users)) if min_role is not None or users else None
         room = self.rooms.get(channel)
         if room is not None:
-            room.emit_to(out, None, conn, _role_allows)
+            room.emit_to(out, audience, conn, _role_allows)
         conn.send({**event, "ref": ref} if ref is not None else event)
-        await self._remote("c:" + channel, "e", out.text)
+        await self._remote("c:" + channel, "e", out.text, audience=_encode_audience(audience))
 
     async def notify_user(self, user_id: int, event: dict[str, Any]) -> None:
         """Sends `event` to every connection of that user, on every process."""
@@ -192,6 +206,7 @@ class Hub:
             await self._sync_topic("c:" + name)
             history, last, more = await self._history(room, since)
             remote = (await self.broker.presence([name])).get(name, set())
+            extras = [await extra(conn, channel) for extra in self.join_extras]
         except BaseException:
             room.joining -= 1
             if room.idle:
@@ -212,6 +227,8 @@ class Hub:
             "truncated": more,
             "presence": {"count": count},
         }
+        for extra in extras:
+            joined.update(extra or {})
         if ref is not None:
             joined["ref"] = ref
         conn.send(joined)
