@@ -7,11 +7,44 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from conference.web import pages, ws
-from conference.web.api import accounts, agenda, health, programme, rooms
+from conference.web import console, pages, ws
+from conference.web.api import (
+    accounts,
+    admin,
+    admin_programme,
+    agenda,
+    announcements,
+    breakouts,
+    health,
+    live,
+    meetings,
+    networking,
+    notifications,
+    people,
+    programme,
+    rooms,
+    roundtables,
+    setup,
+)
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, rooms]
+API_MODULES = [
+    accounts,
+    programme,
+    agenda,
+    setup,
+    rooms,
+    live,
+    notifications,
+    admin_programme,
+    admin,
+    announcements,
+    breakouts,
+    roundtables,
+    people,
+    meetings,
+    networking,
+]
 
 
 class CachedStaticFiles(StaticFiles):
@@ -33,5 +66,6 @@ def routes() -> list[BaseRoute]:
         *ws.routes,
         Mount("/api/v1", routes=api),
         Mount("/static", app=CachedStaticFiles(directory=str(STATIC_DIR)), name="static"),
+        *console.routes,
         *pages.routes,
     ]

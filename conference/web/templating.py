@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from conference.streams import stream_embed
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
@@ -26,6 +28,7 @@ def page_context(request: Request) -> dict[str, Any]:
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[page_context])
 templates.env.autoescape = True  # user text is never markup, whatever the template's extension
+templates.env.globals["stream_embed"] = stream_embed  # the live room's player (sessions/_live.html)
 
 
 def render_error(request: Request, status: int, message: str) -> Response:

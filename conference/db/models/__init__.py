@@ -1,5 +1,7 @@
 """All tables; each area keeps its own module and is imported here so the metadata is complete."""
 
+from conference.db.models.admin import AgendaChange, Announcement
+from conference.db.models.breakouts import BreakoutMember, BreakoutRoom, BreakoutRound
 from conference.db.models.core import (
     Bookmark,
     Conference,
@@ -15,21 +17,64 @@ from conference.db.models.core import (
     Theme,
     User,
 )
+from conference.db.models.networking import (
+    ConnectRequest,
+    Hide,
+    MatchmakingSettings,
+    Meeting,
+    MeetingMember,
+    NetworkingRound,
+    SeatingRun,
+    TablePreference,
+)
 from conference.db.models.realtime import ChannelCounter, Message
+from conference.db.models.rooms import (
+    Block,
+    ChannelSetting,
+    Mute,
+    Poll,
+    PollVote,
+    Question,
+    QuestionVote,
+    Report,
+    SlowModeMark,
+)
 
 __all__ = [
+    "AgendaChange",
+    "Announcement",
+    "Block",
     "Bookmark",
+    "BreakoutMember",
+    "BreakoutRoom",
+    "BreakoutRound",
     "ChannelCounter",
+    "ChannelSetting",
     "Conference",
+    "ConnectRequest",
+    "Hide",
     "Login",
+    "MatchmakingSettings",
+    "Meeting",
+    "MeetingMember",
     "Message",
+    "Mute",
+    "NetworkingRound",
     "Notification",
+    "Poll",
+    "PollVote",
+    "Question",
+    "QuestionVote",
+    "Report",
     "RoundTable",
+    "SeatingRun",
     "Session",
     "SessionSpeaker",
     "SessionTheme",
+    "SlowModeMark",
     "Speaker",
     "Stage",
+    "TablePreference",
     "TableSeat",
     "Theme",
     "User",

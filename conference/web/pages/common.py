@@ -1,0 +1,148 @@
+"""What every page shares: the viewer's time zone, sign-in redirects, and the Jinja filters for times."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from conference.auth import Viewer, current_viewer
+from conference.db.models import Theme
+from conference.validation import country_name, language_name, timezones
+from conference.web.templating import templates
+
+KIND_LABELS = {
+    "plenary": "Plenary",
+    "panel": "Panel",
+    "session": "Session",
+    "breakout": "Breakout",
+    "roundtable": "Roundtables",
+    "networking": "Networking",
+    "break": "Break",
+}
+TZ_COOKIE = "tz"
+TZ_COOKIE_MAX_AGE_SECS = 365 * 24 * 3600
+# Areas of the canonical "Area/City" IANA names; legacy aliases (US/Eastern, Etc/GMT+3) only clutter a picker.
+TZ_AREAS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
+@cache
+def timezone_groups() -> list[tuple[str, list[str]]]:
+    """IANA zones for a <select>, grouped by area (UTC first)."""
+    groups: list[tuple[str, list[str]]] = [("UTC", ["UTC"])]
+    for area in TZ_AREAS:
+        names = sorted(z for z in timezones() if z.startswith(area + "/"))
+        groups.append((area, names))
+    return groups
+
+
+def valid_timezone(name: str | None) -> str | None:
+    return name if name and name in timezones() else None
+
+
+def chosen_timezone(request: Request, viewer: Viewer | None, default: str) -> str:
+    """The zone a page shows times in: `?tz=`, then the `tz` cookie, then the profile, then `default`."""
+    return (
+        valid_timezone(request.query_params.get("tz"))
+        or valid_timezone(unquote(request.cookies.get(TZ_COOKIE, "")))
+        or (valid_timezone(viewer.user.timezone) if viewer else None)
+        or default
+    )
+
+
+async def signed_in_or_redirect(request: Request) -> Viewer | Response:
+    """The viewer, or a redirect to the sign-in page that comes back here afterwards."""
+    viewer = await current_viewer(request)
+    if viewer is not None:
+        return viewer
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Only same-site paths: `//evil.example` and absolute URLs would make an open redirect."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value
+
+
+def parse_now(value: str | None) -> datetime | None:
+    """`?now=ISO` lets tests and rehearsals see the programme as at another moment."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+async def theme_names(db: AsyncSession) -> dict[str, str]:
+    rows = await db.execute(select(Theme.slug, Theme.name).order_by(Theme.position, Theme.id))
+    return {slug: name for slug, name in rows.all()}
+
+
+def conference_abbreviation(conference: dict[str, Any]) -> str:
+    """The conference zone's abbreviation on its first day (`CEST` in September in Paris)."""
+    first = datetime.fromisoformat(f"{conference['start_date']}T{conference['daily_start']}")
+    return first.replace(tzinfo=ZoneInfo(conference["timezone"])).tzname() or conference["timezone"]
+
+
+def http_url(value: object) -> bool:
+    """Links from the programme are only followed when they are web addresses (never `javascript:`)."""
+    return isinstance(value, str) and value.startswith(("https://", "http://"))
+
+
+def hour_minute(value: str) -> str:
+    return datetime.fromisoformat(value).strftime("%H:%M")
+
+
+def zone_abbreviation(value: str, zone: str) -> str:
+    """`CEST`, `KST`, or a numeric offset where the zone has no common abbreviation."""
+    name = datetime.fromisoformat(value).astimezone(ZoneInfo(zone)).tzname() or zone
+    return f"UTC{name}" if name[:1] in "+-" else name
+
+
+def long_date(value: str | date) -> str:
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day:%A} {day.day} {day:%B} {day.year}"
+
+
+def short_date(value: str | date) -> str:
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def minutes_between(start: str, end: str) -> int:
+    return int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() // 60)
+
+
+def city(zone: str) -> str:
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+templates.env.filters.update(
+    hm=hour_minute,
+    long_date=long_date,
+    short_date=short_date,
+    city=city,
+)
+templates.env.tests["http_url"] = http_url
+templates.env.globals.update(
+    zone_abbreviation=zone_abbreviation,
+    minutes_between=minutes_between,
+    country_name=country_name,
+    language_name=language_name,
+    kind_labels=KIND_LABELS,
+)
