@@ -183,27 +183,40 @@ class Hub:
 
     # --- connections -------------------------------------------------------------------------------
 
-    @asynccontextmanager
-    async def connect(self, user: User, login_id: int, send: Callable[..., Any]) -> AsyncIterator[Connection]:
-        """Registers a connection for the time of the block; leaving it cleans up every channel."""
+    async def register(self, user: User, login_id: int, send: Callable[..., Any]) -> Connection:
+        """A new connection of `user`; `unregister` it when the socket is gone (in a `finally`)."""
         conn = Connection(user, login_id, send, self.config)
         self.connections[conn] = None
         mine = self.users.setdefault(user.id, {})
         mine[conn] = None
-        try:
-            if len(mine) == 1:
+        if len(mine) == 1:
+            try:
                 await self._sync_topic(f"u:{user.id}")
+            except BaseException:
+                self.unregister(conn)
+                raise
+        return conn
+
+    def unregister(self, conn: Connection) -> None:
+        """Forgets a connection: its channels, presence, and its user's topic when it was the last."""
+        conn.stop()
+        self.connections.pop(conn, None)
+        mine = self.users.get(conn.user_id, {})
+        mine.pop(conn, None)
+        if not mine:
+            self.users.pop(conn.user_id, None)
+            self._spawn(self._sync_topic(f"u:{conn.user_id}"))
+        for name in list(conn.channels):
+            self._detach(conn, name)
+
+    @asynccontextmanager
+    async def connect(self, user: User, login_id: int, send: Callable[..., Any]) -> AsyncIterator[Connection]:
+        """`register` for the time of the block, then `unregister`."""
+        conn = await self.register(user, login_id, send)
+        try:
             yield conn
         finally:
-            conn.stop()
-            self.connections.pop(conn, None)
-            mine = self.users.get(user.id, {})
-            mine.pop(conn, None)
-            if not mine:
-                self.users.pop(user.id, None)
-                self._spawn(self._sync_topic(f"u:{user.id}"))
-            for name in list(conn.channels):
-                self._detach(conn, name)
+            self.unregister(conn)
 
     async def join(self, conn: Connection, channel: Channel, since: int | None, ref: Any) -> None:
         """Answers `joined` (history up to the room's stream position), then adds the member."""

@@ -15,17 +15,24 @@ from conference.auth import current_viewer
 from conference.realtime.brokers import broker_from_url
 from conference.realtime.commands import dispatch, load_commands
 from conference.realtime.config import RealtimeConfig
+from conference.realtime.connection import Connection
 from conference.realtime.hub import Hub
 from conference.realtime.protocol import MAX_FRAME_BYTES
 
 logger = logging.getLogger(__name__)
 
 RAW_SEND_KEY = "conference.raw_send"
+WS_PATH = "/ws"
 
 
 class KeepRawSend:
     """Keeps the server's own websocket `send` in the scope, before other middleware wraps it, so the
-    hub can write pre-encoded frames to uvicorn's transport (conference.realtime.connection)."""
+    hub can write pre-encoded frames to uvicorn's transport (conference.realtime.connection).
+
+    It also runs /ws itself: a websocket lives for hours, and every middleware and routing layer
+    under this one would keep its coroutine frame and closures alive for that long (several KiB
+    per connection). The route in `routes` stays for URL building and apps built without this.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -33,6 +40,9 @@ class KeepRawSend:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
             scope[RAW_SEND_KEY] = send
+            if scope["path"] == WS_PATH:
+                await ws_endpoint(WebSocket(scope, receive, send))
+                return
         await self.app(scope, receive, send)
 
 
@@ -58,30 +68,40 @@ async def ws_endpoint(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     raw_send = websocket.scope.get(RAW_SEND_KEY, websocket.send)
     receive = websocket.receive
-    async with hub.connect(viewer.user, viewer.login_id, raw_send) as conn:
-        while True:
-            message = await receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            if conn.closed:
-                continue  # closing (flood, slow reader, sign-out): read until the peer is gone
-            text = message.get("text")
-            if text is None:
-                conn.send({"type": "error", "code": "invalid", "message": "frames are JSON text"})
-                continue
-            if len(text) > MAX_FRAME_BYTES and len(text.encode()) > MAX_FRAME_BYTES:
-                # uvicorn enforces this already (ws_max_size); other servers may not.
-                conn.close(1009, "frames are limited to 64 KiB")
-                return
-            try:
-                await dispatch(hub, conn, text)
-            except Exception:
-                logger.exception("websocket command failed")
-                conn.close(1011, "internal error")
-                return
+    del websocket  # what the connection needs from here on is `receive` and the hub's Connection
+    conn = await hub.register(viewer.user, viewer.login_id, raw_send)
+    del viewer
+    try:
+        await serve_frames(hub, conn, receive)
+    finally:
+        hub.unregister(conn)
 
 
-routes = [WebSocketRoute("/ws", ws_endpoint)]
+async def serve_frames(hub: Hub, conn: Connection, receive: Receive) -> None:
+    """Reads frames until the peer is gone; each runs to completion before the next is read."""
+    while True:
+        message = await receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        if conn.closed:
+            continue  # closing (flood, slow reader, sign-out): read until the peer is gone
+        text = message.get("text")
+        if text is None:
+            conn.send({"type": "error", "code": "invalid", "message": "frames are JSON text"})
+            continue
+        if len(text) > MAX_FRAME_BYTES and len(text.encode()) > MAX_FRAME_BYTES:
+            # uvicorn enforces this already (ws_max_size); other servers may not.
+            conn.close(1009, "frames are limited to 64 KiB")
+            return
+        try:
+            await dispatch(hub, conn, text)
+        except Exception:
+            logger.exception("websocket command failed")
+            conn.close(1011, "internal error")
+            return
+
+
+routes = [WebSocketRoute(WS_PATH, ws_endpoint, name="ws")]
 
 
 @asynccontextmanager

@@ -116,12 +116,12 @@ async def test_two_processes_share_rooms_in_order(two_processes, postgres_databa
     async with connect_ws(one.ws_url, ada.token) as a, connect_ws(two.ws_url, bob.token) as b:
         await a.join("session:2")
         await b.join("session:2")
+        presence = await a.expect(lambda e: e["type"] == "presence" and e["count"] == 2)
         for n in range(6):
             await a.send({"type": "chat.send", "channel": "session:2", "body": f"a{n}", "client_id": f"a{n}"})
             await b.send({"type": "chat.send", "channel": "session:2", "body": f"b{n}", "client_id": f"b{n}"})
         on_one = [await a.expect("chat.message") for _ in range(12)]
         on_two = [await b.expect("chat.message") for _ in range(12)]
-        presence = await a.expect(lambda e: e["type"] == "presence" and e["count"] == 2)
 
     assert [m["id"] for m in on_one] == list(range(1, 13))
     assert on_two == on_one

@@ -107,7 +107,7 @@ def fuzz_socket(tmp_path_factory, sqlite_template):
 counter = iter(range(10**9))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=frames)
 def test_random_frames_never_crash_the_server(fuzz_socket, frame):
     marker = f"fuzz-{next(counter)}"
