@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from conference.web.pages import account, public
+from conference.web.pages import account, language, public
 
-routes = [*public.routes, *account.routes]
+routes = [*public.routes, *account.routes, *language.routes]
