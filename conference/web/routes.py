@@ -8,10 +8,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from conference.web import pages
-from conference.web.api import accounts, agenda, health, programme, setup
+from conference.web.api import accounts, agenda, health, openapi, programme, setup
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, setup]
+API_MODULES = [accounts, programme, agenda, setup, openapi]
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -1,0 +1,408 @@
+"""`GET /api/v1/openapi.json`: the JSON API described in OpenAPI 3.1, kept beside the code it describes.
+
+Add a line to OPERATIONS with every new endpoint: `tests/web/test_openapi.py` walks the app's router and
+fails while a route is undescribed, or a described one no longer exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from conference.accounts import INTENTS, ORG_TYPES, ROLES
+
+API_PREFIX = "/api/v1"
+KINDS = ["plenary", "panel", "session", "breakout", "roundtable", "networking", "break"]
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def obj(required: list[str] | None = None, **properties: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        out["required"] = required
+    return out
+
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with an offset"}
+ANY_OBJECT = {"type": "object", "additionalProperties": True}
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": obj(
+        ["error"],
+        error=obj(
+            ["code", "message", "fields"],
+            code={
+                "type": "string",
+                "examples": ["malformed", "unauthorized", "forbidden", "csrf", "not_found", "conflict"],
+            },
+            message=STR,
+            fields={"type": "object", "additionalProperties": STR, "description": "field → problem"},
+            current={"description": "on a 409 for a stale edit: the stored object"},
+        ),
+    ),
+    "Speaker": obj(["id", "name"], id=INT, name=STR, organisation=STR, country=STR, job_title=STR, key=STR),
+    "Table": obj(["id", "topic", "seats"], id=INT, topic=STR, host=STR, seats=INT, taken=INT, language=STR),
+    "Session": obj(
+        ["id", "title", "kind", "start", "end", "stage", "themes", "speakers", "description"],
+        id=INT,
+        key=STR,
+        title=STR,
+        kind={"type": "string", "enum": KINDS},
+        start=TIME,
+        end=TIME,
+        conference_start=TIME,
+        conference_end=TIME,
+        stage={"type": "string", "description": "the stage's name"},
+        stage_key=STR,
+        themes=array(STR),
+        speakers=array(ref("Speaker")),
+        description=STR,
+        stream_url={"type": ["string", "null"]},
+        interpretation_url={"type": ["string", "null"]},
+        language={"type": "string", "description": "ISO 639-1"},
+        capacity={"type": ["integer", "null"]},
+        qa_moderated=BOOL,
+        version=INT,
+        seating_mode=STR,
+        tables=array(ref("Table")),
+    ),
+    "SessionInput": obj(
+        ["title", "kind", "start", "end", "stage"],
+        title=STR,
+        kind={"type": "string", "enum": KINDS},
+        start=TIME,
+        end=TIME,
+        stage={"type": "string", "description": "a stage key or name"},
+        themes=array(STR),
+        speakers={"type": "array", "items": {"type": ["integer", "string"]}},
+        description=STR,
+        stream_url=STR,
+        interpretation_url=STR,
+        capacity=INT,
+        qa_moderated=BOOL,
+        language=STR,
+        key=STR,
+        tables=array(obj(["topic", "seats"], id=INT, topic=STR, host=STR, seats=INT, language=STR)),
+        version={"type": "integer", "description": "PATCH only: the version edited (409 when stale)"},
+    ),
+    "Programme": obj(
+        ["conference", "themes", "days"],
+        conference=ANY_OBJECT,
+        timezone=STR,
+        themes=array(obj(["slug", "name"], slug=STR, name=STR)),
+        stages=array(ANY_OBJECT),
+        days=array(
+            obj(
+                ["date", "sessions"],
+                date={"type": "string", "format": "date"},
+                sessions=array(ref("Session")),
+            )
+        ),
+    ),
+    "Profile": obj(
+        ["id", "name"],
+        id=INT,
+        name=STR,
+        organisation=STR,
+        org_type={"type": "string", "enum": [*ORG_TYPES, ""]},
+        job_title=STR,
+        country={"type": "string", "description": "ISO 3166 alpha-2"},
+        themes=array(STR),
+        offers=array({"type": "string", "enum": list(INTENTS)}),
+        seeks=array({"type": "string", "enum": list(INTENTS)}),
+        languages=array({"type": "string", "description": "ISO 639-1"}),
+        timezone={"type": "string", "description": "IANA zone"},
+        bio=STR,
+        listed=BOOL,
+    ),
+    "Me": {
+        "allOf": [
+            ref("Profile"),
+            obj(
+                ["email", "role"],
+                email={"type": "string", "format": "email"},
+                role={"type": "string", "enum": list(ROLES)},
+                csrf_token=STR,
+            ),
+        ]
+    },
+    "Registration": {
+        "allOf": [
+            obj(["email", "password", "name"], email=STR, password={"type": "string", "minLength": 8}),
+            ref("Profile"),
+        ]
+    },
+    "Credentials": obj(["email", "password"], email=STR, password=STR),
+    "SignedIn": obj(["user", "token"], user=ref("Me"), token=STR, csrf_token=STR),
+    "Setup": obj(["token", "email", "password", "name"], token=STR, email=STR, password=STR, name=STR),
+    "Bookmark": obj(["session_id", "bookmarked"], session_id=INT, bookmarked=BOOL),
+    "ImportResult": obj(
+        ["applied"],
+        applied=BOOL,
+        added=array(STR),
+        changed=array(STR),
+        removed=array(STR),
+        unchanged=array(STR),
+    ),
+    "Agenda": obj(
+        ["timezone", "items"],
+        timezone=STR,
+        items=array(
+            obj(
+                ["type", "start", "end", "title"],
+                type=STR,
+                session=ref("Session"),
+                start=TIME,
+                end=TIME,
+                title=STR,
+                changed=BOOL,
+            )
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path, in the few words a reader of the API needs."""
+
+    method: str
+    path: str
+    summary: str
+    who: str = "anyone"  # anyone | signed in | attendee | moderator | organiser | …
+    body: dict[str, Any] | None = None
+    answer: dict[str, Any] | None = None
+    status: int = 200
+    media: str = "application/json"
+    errors: tuple[int, ...] = ()
+    query: tuple[tuple[str, str], ...] = ()
+    tags: tuple[str, ...] = field(default=())
+
+
+TZ = (("tz", "IANA zone the times are written in"),)
+SIGNED_IN = "signed in"
+
+OPERATIONS: list[Operation] = [
+    # Accounts
+    Operation(
+        "post",
+        "/auth/register",
+        "Create an account",
+        body=ref("Registration"),
+        answer=obj(["user"], user=ref("Me")),
+        status=201,
+        errors=(409, 422, 429),
+    ),
+    Operation(
+        "post",
+        "/auth/login",
+        "Sign in: sets the session cookie, returns a bearer token",
+        body=ref("Credentials"),
+        answer=ref("SignedIn"),
+        errors=(401, 429),
+    ),
+    Operation(
+        "post",
+        "/auth/logout",
+        "End this session and revoke its token",
+        who=SIGNED_IN,
+        answer=obj(["ok"], ok=BOOL),
+    ),
+    Operation(
+        "post",
+        "/auth/setup",
+        "Create the first organiser with the link `conference serve` printed",
+        body=ref("Setup"),
+        answer=obj(["user"], user=ref("Me")),
+        status=201,
+        errors=(403, 422),
+    ),
+    Operation(
+        "get", "/me", "One's own profile, e-mail, role and CSRF token", who=SIGNED_IN, answer=ref("Me")
+    ),
+    Operation(
+        "patch",
+        "/me",
+        "Change one's profile",
+        who=SIGNED_IN,
+        body=ref("Profile"),
+        answer=ref("Me"),
+        errors=(422,),
+    ),
+    # Programme
+    Operation(
+        "get",
+        "/programme",
+        "The programme by day, times in `tz`",
+        answer=ref("Programme"),
+        query=TZ,
+        errors=(422,),
+    ),
+    Operation(
+        "post",
+        "/sessions",
+        "Add a session",
+        who="organiser",
+        body=ref("SessionInput"),
+        answer=ref("Session"),
+        status=201,
+        errors=(422,),
+    ),
+    Operation("get", "/sessions/{id}", "One session", answer=ref("Session"), query=TZ, errors=(404,)),
+    Operation(
+        "patch",
+        "/sessions/{id}",
+        "Edit a session (send its `version`)",
+        who="organiser",
+        body=ref("SessionInput"),
+        answer=ref("Session"),
+        errors=(404, 409, 422),
+    ),
+    Operation("delete", "/sessions/{id}", "Remove a session", who="organiser", status=204, errors=(404,)),
+    Operation("get", "/schedule.yaml", "The programme as schedule.yaml", media="application/yaml"),
+    Operation(
+        "put",
+        "/schedule.yaml",
+        "Replace the programme atomically",
+        who="organiser",
+        body={"type": "string", "description": "schedule.yaml"},
+        answer=ref("ImportResult"),
+        query=(("dry_run", "true: only report"),),
+        errors=(413, 422),
+    ),
+    Operation("get", "/schedule.xml", "The programme in the frab schedule XML", media="application/xml"),
+    Operation("get", "/schedule.ics", "The programme as iCalendar", media="text/calendar"),
+    # Personal agenda
+    Operation(
+        "put",
+        "/me/bookmarks/{session_id}",
+        "Bookmark a session",
+        who=SIGNED_IN,
+        answer=ref("Bookmark"),
+        errors=(404,),
+    ),
+    Operation(
+        "delete",
+        "/me/bookmarks/{session_id}",
+        "Remove a bookmark",
+        who=SIGNED_IN,
+        answer=ref("Bookmark"),
+        errors=(404,),
+    ),
+    Operation(
+        "get",
+        "/me/agenda",
+        "Bookmarked sessions and accepted meetings",
+        who=SIGNED_IN,
+        answer=ref("Agenda"),
+        query=TZ,
+    ),
+    Operation("get", "/me/agenda.ics", "The agenda as iCalendar", who=SIGNED_IN, media="text/calendar"),
+    # This document
+    Operation("get", "/openapi.json", "This description of the API", answer=ANY_OBJECT),
+]
+
+STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No content",
+    400: "Malformed body",
+    401: "Not signed in",
+    403: "Not allowed (or a missing CSRF token)",
+    404: "Not found",
+    409: "Conflict",
+    413: "Too large",
+    422: "Invalid (see `fields`)",
+    429: "Rate limited (see `Retry-After`)",
+}
+
+
+def path_parameters(path: str) -> list[dict[str, Any]]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{") and part.endswith("}")]
+    return [{"name": name, "in": "path", "required": True, "schema": INT} for name in names]
+
+
+def operation_object(op: Operation) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "summary": op.summary,
+        "description": f"Who: {op.who}.",
+        "tags": list(op.tags) or [op.path.strip("/").split("/")[0].split(".")[0]],
+        "responses": {},
+    }
+    if op.who != "anyone":
+        out["security"] = [{"bearer": []}, {"cookie": []}]
+    parameters = path_parameters(op.path) + [
+        {"name": name, "in": "query", "required": False, "schema": STR, "description": text}
+        for name, text in op.query
+    ]
+    if parameters:
+        out["parameters"] = parameters
+    if op.body is not None:
+        media = "application/yaml" if op.path.endswith(".yaml") else "application/json"
+        out["requestBody"] = {"required": True, "content": {media: {"schema": op.body}}}
+    success: dict[str, Any] = {"description": STATUS_TEXT.get(op.status, "OK")}
+    if op.status != 204:
+        success["content"] = {op.media: {"schema": op.answer or STR}}
+    out["responses"][str(op.status)] = success
+    errors = set(op.errors)
+    if op.body is not None:
+        errors |= {400, 413, 422}
+    if op.who != "anyone":
+        errors |= {401, 403}
+    for status in sorted(errors):
+        out["responses"][str(status)] = {
+            "description": STATUS_TEXT[status],
+            "content": {"application/json": {"schema": ref("Error")}},
+        }
+    return out
+
+
+@cache
+def document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = operation_object(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Conference platform API",
+            "version": "1",
+            "description": (
+                "Ids are integers; times are ISO 8601 with an offset. Errors are "
+                '`{"error": {"code", "message", "fields"}}`. A state-changing request authenticated by the '
+                "session cookie must carry the CSRF token (`X-CSRF-Token`); a bearer token needs none. "
+                "The websocket `/ws` is described in docs/protocol.md."
+            ),
+        },
+        "servers": [{"url": API_PREFIX}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "conference_session"},
+            },
+        },
+    }
+
+
+async def openapi_json(request: Request) -> JSONResponse:
+    return JSONResponse(document(), headers={"cache-control": "public, max-age=300"})
+
+
+routes = [Route("/openapi.json", openapi_json, methods=["GET"])]
