@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,3 +72,12 @@ async def agenda_ics(db: AsyncSession, user_id: int, base_url: str) -> bytes:
         for session, _ in await bookmarked_sessions(db, user_id)
     ]
     return ical_calendar(events, "My agenda")
+
+
+async def clear_changes(db: AsyncSession, user_id: int, session_ids: list[int] | None = None) -> int:
+    """Marks changed bookmarks as seen (viewing My agenda, or dismissing a flag); returns how many."""
+    query = update(Bookmark).where(Bookmark.user_id == user_id, Bookmark.changed_at.is_not(None))
+    if session_ids is not None:
+        query = query.where(Bookmark.session_id.in_(session_ids))
+    result = await db.execute(query.values(changed_at=None))
+    return result.rowcount or 0

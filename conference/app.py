@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     from conference.web.locale import LocaleMiddleware
     from conference.web.routes import routes  # the web layer sits on top; nothing imports it back
+    from conference.web.ws import KeepRawSend
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.add_middleware(LocaleMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(SecurityHeaders, settings=settings)
+    # Outermost: keeps the server's raw websocket `send` for the hub's direct frame writes.
+    app.add_middleware(KeepRawSend)
     return app
 
 

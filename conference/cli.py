@@ -7,7 +7,9 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 from conference.errors import AppError, ConfigError
 from conference.settings import Settings
@@ -108,9 +110,11 @@ async def run_command(settings: Settings, args: argparse.Namespace) -> int:
             from conference.schedule.loader import load_programme_file
 
             loaded = load_programme_file(args.file)
-            async with db.session() as session:
-                await programme.replace_programme(session, loaded)
-            print(f"imported {len(loaded.sessions)} sessions from {args.file}")
+            diff = await import_recorded(settings, db, loaded)
+            print(
+                f"imported {len(loaded.sessions)} sessions from {args.file}: {len(diff.added)} added, "
+                f"{len(diff.changed)} changed, {len(diff.removed)} removed"
+            )
         elif args.command == "export-schedule":
             async with db.reader() as session:
                 text = await programme.export_yaml(session)
@@ -135,6 +139,36 @@ async def run_command(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await db.close()
     return 0
+
+
+async def import_recorded(settings: Settings, db: Any, loaded: Any) -> Any:
+    """A command-line import is an edit like any other: recorded, told to bookmark holders, and pushed
+    through the broker to the servers' open pages (when they share a Redis broker with this command)."""
+    from conference.agenda_edits import Actor, AgendaEditor
+    from conference.realtime.brokers import broker_from_url
+    from conference.realtime.hub import Hub
+
+    actor = Actor(None, "command line")
+    async with AsyncExitStack() as stack:
+        pusher: Any
+        try:
+            pusher = await stack.enter_async_context(
+                Hub(db, broker_from_url(settings.broker_url, settings.redis_prefix))
+            )
+        except Exception as exc:  # noqa: BLE001  (the import matters more than the live push)
+            print(f"warning: no live push to open pages ({exc}); they show it when reloaded", file=sys.stderr)
+            pusher = _Nobody()
+        return (await AgendaEditor(db, pusher).import_programme(actor, loaded, dry_run=False)).diff
+
+
+class _Nobody:
+    """Where the pushes go when no broker answers: nobody is listening in this process anyway."""
+
+    async def broadcast(self, event: dict) -> None:
+        return None
+
+    async def notify_user(self, user_id: int, event: dict) -> None:
+        return None
 
 
 async def prepare(settings: Settings, demo: bool) -> None:

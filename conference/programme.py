@@ -456,9 +456,9 @@ class SessionChange:
                 speakers = list(dict.fromkeys(raw))
         tables = _parse_tables(fields) if fields.has("tables") else None
         version = fields.integer("version", minimum=1) if fields.has("version") else None
-        fields.check()
         if values.get("start") and values.get("end") and values["end"] <= values["start"]:
-            raise Invalid("the session must end after it starts", {"end": "must be after start"})
+            fields.fail("end", "must be after start")  # reported with the other problems, not after them
+        fields.check()
         return cls(values=values, themes=themes, speakers=speakers, tables=tables, version=version)
 
 

@@ -145,3 +145,20 @@ async def loaded(app):
     async with app.state.db.session() as db:
         await programme.replace_programme(db, loaded_programme)
     return loaded_programme
+
+
+@pytest.fixture
+async def live_server(sqlite_url: str) -> AsyncIterator:
+    """The app on a real uvicorn on a free loopback port (SQLite); see tests/live.py."""
+    from tests.live import live_server as start
+
+    async with start(make_settings(sqlite_url)) as server:
+        yield server
+
+
+@pytest.fixture
+def start_live_server() -> object:
+    """`async with start_live_server(settings, config=None) as server:` for other settings."""
+    from tests.live import live_server as start
+
+    return start

@@ -7,11 +7,36 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from conference.web import pages
-from conference.web.api import accounts, agenda, health, openapi, programme, setup
+from conference.web import pages, ws
+from conference.web.api import (
+    accounts,
+    admin,
+    admin_programme,
+    agenda,
+    announcements,
+    health,
+    live,
+    notifications,
+    openapi,
+    programme,
+    rooms,
+    setup,
+)
 from conference.web.templating import STATIC_DIR
 
-API_MODULES = [accounts, programme, agenda, setup, openapi]
+API_MODULES = [
+    accounts,
+    programme,
+    agenda,
+    setup,
+    rooms,
+    live,
+    notifications,
+    admin_programme,
+    admin,
+    announcements,
+    openapi,
+]
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -35,6 +60,7 @@ def routes() -> list[BaseRoute]:
         api.extend(module.routes)
     return [
         *health.routes,
+        *ws.routes,
         Mount("/api/v1", routes=api),
         Mount("/static", app=CachedStaticFiles(directory=str(STATIC_DIR)), name="static"),
         *pages.routes,

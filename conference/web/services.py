@@ -9,4 +9,17 @@ from starlette.applications import Starlette
 
 Service = Callable[[Starlette], AbstractAsyncContextManager[None]]
 
-SERVICES: list[Service] = []
+
+def _hub(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.web.ws import hub_service
+
+    return hub_service(app)
+
+
+def _live_rooms(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.realtime.live_rooms import live_rooms_service
+
+    return live_rooms_service(app)
+
+
+SERVICES: list[Service] = [_hub, _live_rooms]

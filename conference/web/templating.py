@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from conference import i18n
+from conference.streams import stream_embed
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
@@ -67,6 +68,7 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext
 )
 templates.env.globals["static_url"] = static_url
+templates.env.globals["stream_embed"] = stream_embed  # the live room's player (sessions/_live.html)
 
 
 def render_error(request: Request, status: int, message: str) -> Response:

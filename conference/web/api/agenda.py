@@ -10,8 +10,8 @@ from starlette.routing import Route
 
 from conference import agenda
 from conference.auth import require_viewer
-from conference.validation import require_timezone
-from conference.web.http import path_id
+from conference.validation import Fields, require_timezone
+from conference.web.http import path_id, read_json
 
 
 async def add_bookmark(request: Request) -> Response:
@@ -36,6 +36,23 @@ async def get_agenda(request: Request) -> JSONResponse:
         return JSONResponse(await agenda.agenda_view(db, viewer.id, tz))
 
 
+async def mark_agenda_seen(request: Request) -> JSONResponse:
+    """Clears the "changed" flags: all of them, or those of `session_ids`."""
+    viewer = await require_viewer(request)
+    fields = Fields(await read_json(request))
+    session_ids = None
+    if fields.has("session_ids"):
+        raw = fields.data["session_ids"]
+        if not isinstance(raw, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
+            fields.fail("session_ids", "must be a list of session ids")
+        else:
+            session_ids = raw
+    fields.check()
+    async with request.app.state.db.session() as db:
+        cleared = await agenda.clear_changes(db, viewer.id, session_ids)
+    return JSONResponse({"cleared": cleared})
+
+
 async def get_agenda_ics(request: Request) -> Response:
     viewer = await require_viewer(request)
     async with request.app.state.db.reader() as db:
@@ -52,4 +69,5 @@ routes = [
     Route("/me/bookmarks/{session_id:int}", remove_bookmark, methods=["DELETE"]),
     Route("/me/agenda", get_agenda, methods=["GET"]),
     Route("/me/agenda.ics", get_agenda_ics, methods=["GET"]),
+    Route("/me/agenda/seen", mark_agenda_seen, methods=["POST"]),
 ]

@@ -9,12 +9,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from conference import programme
+from conference.agenda_edits import Actor, AgendaEditor, require_version
 from conference.auth import require_viewer
 from conference.errors import Invalid
 from conference.schedule.export import to_frab_xml, to_ical
 from conference.schedule.loader import ScheduleError, load_programme
 from conference.validation import require_timezone
 from conference.web.http import MAX_SCHEDULE_BYTES, path_id, read_body, read_json
+
+
+def editor(request: Request) -> AgendaEditor:
+    return AgendaEditor(request.app.state.db, request.app.state.hub)
 
 
 def requested_tz(request: Request) -> ZoneInfo | None:
@@ -34,31 +39,36 @@ async def get_session(request: Request) -> JSONResponse:
 
 
 async def create_session(request: Request) -> JSONResponse:
-    await require_viewer(request, "organiser")
+    viewer = await require_viewer(request, "organiser")
     change = programme.SessionChange.parse(await read_json(request), partial=False)
-    async with request.app.state.db.session() as db:
-        session = await programme.create_session(db, change)
-    async with request.app.state.db.reader() as db:
-        body = await programme.session_view(db, session.id, requested_tz(request))
-    return JSONResponse(body, status_code=201)
+    body = await editor(request).create_session(Actor.of(viewer.user), change)
+    return JSONResponse(await in_requested_tz(request, body), status_code=201)
 
 
 async def update_session(request: Request) -> JSONResponse:
-    await require_viewer(request, "organiser")
+    viewer = await require_viewer(request, "organiser")
     change = programme.SessionChange.parse(await read_json(request), partial=True)
-    tz = requested_tz(request)
-    async with request.app.state.db.session() as db:
-        conference = await programme.get_conference(db)
-        await programme.update_session(db, path_id(request), change, tz or ZoneInfo(conference.timezone))
-    async with request.app.state.db.reader() as db:
-        return JSONResponse(await programme.session_view(db, path_id(request), tz))
+    body = await editor(request).update_session(
+        Actor.of(viewer.user), path_id(request), change, requested_tz(request)
+    )
+    return JSONResponse(await in_requested_tz(request, body))
 
 
 async def delete_session(request: Request) -> Response:
-    await require_viewer(request, "organiser")
-    async with request.app.state.db.session() as db:
-        await programme.delete_session(db, path_id(request))
+    """`?version=N` refuses the delete (409 with the current session) if someone changed it since."""
+    viewer = await require_viewer(request, "organiser")
+    version = require_version(request.query_params.get("version"))
+    await editor(request).delete_session(Actor.of(viewer.user), path_id(request), version)
     return Response(status_code=204)
+
+
+async def in_requested_tz(request: Request, body: dict) -> dict:
+    """Edits answer in the conference's zone unless the request asked for another with `?tz=`."""
+    tz = requested_tz(request)
+    if tz is None:
+        return body
+    async with request.app.state.db.reader() as db:
+        return await programme.session_view(db, body["id"], tz)
 
 
 async def export_schedule_yaml(request: Request) -> Response:
@@ -81,8 +91,9 @@ def schedule_problems(error: ScheduleError) -> Invalid:
 
 
 async def import_schedule_yaml(request: Request) -> JSONResponse:
-    """Replaces the programme atomically; `?dry_run=true` only reports what would change."""
-    await require_viewer(request, "organiser")
+    """Replaces the programme atomically; `?dry_run=true` only reports what would change, and
+    `?details=true` adds each session's title, time and changed fields (the console's preview)."""
+    viewer = await require_viewer(request, "organiser")
     raw = await read_body(request, MAX_SCHEDULE_BYTES)
     try:
         text = raw.decode("utf-8")
@@ -92,13 +103,13 @@ async def import_schedule_yaml(request: Request) -> JSONResponse:
         incoming = load_programme(text)
     except ScheduleError as exc:
         raise schedule_problems(exc) from None
-    dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
-    async with request.app.state.db.session() as db:
-        if dry_run:
-            diff = await programme.diff_programme(db, incoming)
-        else:
-            diff = await programme.replace_programme(db, incoming)
-    return JSONResponse({"applied": not dry_run, **diff.to_json()})
+    dry_run = flag(request, "dry_run")
+    outcome = await editor(request).import_programme(Actor.of(viewer.user), incoming, dry_run=dry_run)
+    return JSONResponse(outcome.to_json(details=flag(request, "details")))
+
+
+def flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in ("1", "true", "yes")
 
 
 async def export_schedule_xml(request: Request) -> Response:

@@ -160,6 +160,9 @@ async def agenda_page(request: Request) -> Response:
     sessions = [item["session"] for item in items]
     now_override = parse_now(request.query_params.get("now"))
     changed_ids = {item["session"]["id"] for item in items if item["changed"]}
+    if changed_ids:  # shown once: viewing My agenda counts as having seen the changes
+        async with request.app.state.db.session() as db:
+            await agenda.clear_changes(db, viewer.id, sorted(changed_ids))
     return render(
         request,
         "agenda/index.html",

@@ -1,0 +1,1 @@
+"""Live rooms: the websocket protocol, channels, the fan-out hub, commands and brokers."""
