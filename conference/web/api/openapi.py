@@ -6,6 +6,7 @@ fails while a route is undescribed, or a described one no longer exists.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -158,6 +159,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         changed=array(STR),
         removed=array(STR),
         unchanged=array(STR),
+    ),
+    "ChatMessage": obj(
+        ["id", "channel", "user", "body", "ts"],
+        type=STR,
+        id=INT,
+        channel=STR,
+        user=obj(["id", "name"], id=INT, name=STR),
+        body=STR,
+        ts=TIME,
+        client_id=STR,
+    ),
+    "Announcement": obj(
+        ["id", "body"], id=INT, body=STR, session_id={"type": ["integer", "null"]}, created_at=TIME
     ),
     "Agenda": obj(
         ["timezone", "items"],
@@ -313,6 +327,198 @@ OPERATIONS: list[Operation] = [
         query=TZ,
     ),
     Operation("get", "/me/agenda.ics", "The agenda as iCalendar", who=SIGNED_IN, media="text/calendar"),
+    Operation(
+        "post",
+        "/me/agenda/seen",
+        "Mark the agenda's changes as seen",
+        who=SIGNED_IN,
+        body=obj(session_ids=array(INT)),
+        answer=ANY_OBJECT,
+    ),
+    # Live rooms
+    Operation(
+        "get",
+        "/rooms/{channel}/messages",
+        "Chat history of a channel, oldest first",
+        who="channel members",
+        answer=array(ref("ChatMessage")),
+        query=(
+            ("after", "message id: the messages after it"),
+            ("before", "message id: the latest messages before it"),
+            ("limit", "1–200, default 50"),
+        ),
+        errors=(404,),
+    ),
+    Operation(
+        "get",
+        "/sessions/{id}/questions",
+        "A session's Q&A as the viewer may see it",
+        who=SIGNED_IN,
+        answer=obj(["questions"], questions=array(ANY_OBJECT)),
+        errors=(404,),
+    ),
+    Operation(
+        "get",
+        "/sessions/{id}/polls",
+        "A session's polls with the viewer's own vote",
+        who=SIGNED_IN,
+        answer=obj(["polls"], polls=array(ANY_OBJECT)),
+        errors=(404,),
+    ),
+    Operation(
+        "get",
+        "/moderation/reports",
+        "Reported chat messages",
+        who="moderator",
+        answer=obj(["reports"], reports=array(ANY_OBJECT)),
+        query=(("channel", "only this channel"), ("all", "true: resolved ones too")),
+    ),
+    Operation(
+        "post",
+        "/moderation/reports/{id}/resolve",
+        "Mark a report dealt with",
+        who="moderator",
+        answer=ANY_OBJECT,
+        errors=(404,),
+    ),
+    Operation(
+        "get",
+        "/me/notifications",
+        "One's notifications, newest first",
+        who=SIGNED_IN,
+        answer=ANY_OBJECT,
+        query=(("unread", "true: only unread"), ("limit", "1–200, default 50")),
+    ),
+    Operation(
+        "post",
+        "/me/notifications/read",
+        "Mark notifications read (`ids`, or all)",
+        who=SIGNED_IN,
+        body=obj(ids=array(INT)),
+        answer=obj(["marked"], marked=INT),
+    ),
+    Operation(
+        "get",
+        "/announcements",
+        "Recent announcements",
+        answer=obj(["items"], items=array(ref("Announcement"))),
+        query=(
+            ("session_id", "only this session's room"),
+            ("before", "announcement id"),
+            ("limit", "1–200, default 50"),
+        ),
+    ),
+    Operation(
+        "post",
+        "/announcements",
+        "Announce to everyone online (or one session's room)",
+        who="organiser",
+        body=obj(["body"], body=STR, session_id=INT),
+        answer=ref("Announcement"),
+        status=201,
+    ),
+    # Organisers
+    Operation(
+        "get",
+        "/admin/users",
+        "Search accounts",
+        who="organiser",
+        answer=ANY_OBJECT,
+        query=(
+            ("q", "name or e-mail"),
+            ("role", "only this role"),
+            ("page", "from 1"),
+            ("per_page", "1–100, default 25"),
+        ),
+    ),
+    Operation(
+        "patch",
+        "/users/{id}",
+        "Change a person's role or deactivate them",
+        who="organiser",
+        body=obj(role={"type": "string", "enum": list(ROLES)}, active=BOOL),
+        answer=ANY_OBJECT,
+        errors=(404,),
+    ),
+    Operation(
+        "get", "/admin/registrations.csv", "Every registration as CSV", who="organiser", media="text/csv"
+    ),
+    Operation(
+        "get",
+        "/admin/stats",
+        "Live figures: registrations, presence, rooms",
+        who="organiser",
+        answer=ANY_OBJECT,
+    ),
+    Operation(
+        "get",
+        "/admin/stats/{chart}.csv",
+        "One dashboard chart's figures as CSV",
+        who="organiser",
+        media="text/csv",
+        errors=(404,),
+    ),
+    Operation(
+        "get",
+        "/admin/stats/{chart}.svg",
+        "One dashboard chart as an SVG image",
+        who="organiser",
+        media="image/svg+xml",
+        errors=(404,),
+    ),
+    Operation(
+        "get",
+        "/admin/history",
+        "The programme's change history",
+        who="organiser",
+        answer=ANY_OBJECT,
+        query=(
+            ("session_id", "only this session"),
+            ("entity", "session, speaker, theme or stage"),
+            ("page", "from 1"),
+            ("per_page", "1–200, default 50"),
+        ),
+    ),
+    *(
+        op
+        for plural, what in (("speakers", "speaker"), ("themes", "theme"), ("stages", "stage"))
+        for op in (
+            Operation(
+                "get",
+                f"/admin/{plural}",
+                f"Every {what} of the programme",
+                who="organiser",
+                answer=obj(["items"], items=array(ANY_OBJECT)),
+            ),
+            Operation(
+                "post",
+                f"/admin/{plural}",
+                f"Add a {what}",
+                who="organiser",
+                body=ANY_OBJECT,
+                answer=ANY_OBJECT,
+                status=201,
+                errors=(409,),
+            ),
+            Operation(
+                "patch",
+                f"/admin/{plural}/{{id}}",
+                f"Change a {what}",
+                who="organiser",
+                body=ANY_OBJECT,
+                answer=ANY_OBJECT,
+                errors=(404, 409),
+            ),
+            Operation(
+                "delete",
+                f"/admin/{plural}/{{id}}",
+                f"Remove a {what} (409 while sessions use it)",
+                who="organiser",
+                answer=obj(["deleted"], deleted=ANY_OBJECT),
+                errors=(404, 409),
+            ),
+        )
+    ),
     # This document
     Operation("get", "/openapi.json", "This description of the API", answer=ANY_OBJECT),
 ]
@@ -333,8 +539,17 @@ STATUS_TEXT = {
 
 
 def path_parameters(path: str) -> list[dict[str, Any]]:
-    names = [part[1:-1] for part in path.split("/") if part.startswith("{") and part.endswith("}")]
-    return [{"name": name, "in": "path", "required": True, "schema": INT} for name in names]
+    """Ids are integers; other parameters (a channel name, a chart's slug) are strings."""
+    names = re.findall(r"\{(\w+)\}", path)
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": INT if name == "id" or name.endswith("_id") else STR,
+        }
+        for name in names
+    ]
 
 
 def operation_object(op: Operation) -> dict[str, Any]:

@@ -135,6 +135,12 @@ def zone_abbreviation(value: str, zone: str) -> str:
     return f"UTC{name}" if name[:1] in "+-" else name
 
 
+def in_zone(value: str, zone: str) -> str:
+    """An instant (ISO) as its day and time in `zone`: `Monday 13 September 2021, 14:05 CEST`."""
+    local = datetime.fromisoformat(value).astimezone(ZoneInfo(zone))
+    return f"{i18n.long_date(local.date())}, {local:%H:%M} {zone_abbreviation(local.isoformat(), zone)}"
+
+
 def long_date(value: str | date) -> str:
     """The day in the page's language: `Monday 13 September 2021`, `lundi 13 septembre 2021`."""
     return i18n.long_date(date.fromisoformat(value[:10]) if isinstance(value, str) else value)
@@ -154,6 +160,7 @@ def city(zone: str) -> str:
 
 templates.env.filters.update(
     hm=hour_minute,
+    in_zone=in_zone,
     long_date=long_date,
     short_date=short_date,
     city=city,
