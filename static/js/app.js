@@ -187,6 +187,26 @@
 
   window.conference = { locale, t, tn, formatNumber, formatTime, api, csrfToken, readCookie, rememberTimezone, storedTimezone, browserTimezone, announce, showAlert, bindBookmarks };
 
+  // Live enhancements (the live room, announcements, programme updates) are ES modules named by
+  // <template data-module="…">; they load once the page has painted, so reading a page on a slow link
+  // never waits for them (docs/pages.md, "first paint").
+  function loadLiveModules() {
+    const urls = new Set(Array.from(document.querySelectorAll("template[data-module]"), (node) => node.dataset.module));
+    for (const url of urls) {
+      import(url).catch(function (error) {
+        console.error("could not load " + url, error);
+      });
+    }
+  }
+
+  function afterPaint() {
+    if ("requestIdleCallback" in window) window.requestIdleCallback(loadLiveModules, { timeout: 300 });
+    else window.setTimeout(loadLiveModules, 0);
+  }
+
+  if (document.readyState === "complete") afterPaint();
+  else window.addEventListener("load", afterPaint, { once: true });
+
   bindLogout();
   for (const input of document.querySelectorAll(".js-detect-tz")) {
     input.value = browserTimezone();

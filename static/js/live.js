@@ -423,7 +423,7 @@ export function describeStatus({ state, retryInMs }) {
     case "failed":
       return {
         tone: "error",
-        text: t("Can’t connect to the live room. Check your connection; retrying in {seconds} s. The rest of this page still works.", { seconds }),
+        text: t("Can't connect to the live room. Check your connection; retrying in {seconds} s. The rest of this page still works.", { seconds }),
         retry: true,
       };
     case "offline":
@@ -498,12 +498,13 @@ export class ChatPanel extends EventTarget {
       text: t("Load earlier messages"),
       onclick: () => this.#loadEarlier(),
     });
+    // A list that is also a polite live region (not role="log": that role would hide the list and its
+    // items from screen readers; axe flags the orphaned <li>s).
     this.log = el("ol", {
       class: "chat__log",
-      role: "log",
       "aria-live": "polite",
       "aria-relevant": "additions",
-      "aria-label": `${label} messages`,
+      "aria-label": t("{room} messages", { room: label }),
       tabindex: "0",
     });
     this.empty = el("li", { class: "chat__empty", text: t("No messages yet. Say hello!") });
