@@ -54,6 +54,7 @@ PROFILE_FIELDS = (
     "timezone",
     "bio",
     "listed",
+    "contact",
 )
 
 
@@ -96,6 +97,8 @@ def parse_profile(fields: Fields, themes: list[str], *, partial: bool) -> dict[s
         out["bio"] = fields.text("bio", max_length=1000)
     if wanted("listed"):
         out["listed"] = fields.boolean("listed", default=True)
+    if wanted("contact"):
+        out["contact"] = fields.text("contact", max_length=300)
     return out
 
 
@@ -186,7 +189,8 @@ async def has_organiser(db: AsyncSession) -> bool:
 
 
 def profile_dict(user: User, *, private: bool = False) -> dict[str, Any]:
-    """SPEC's Profile; `private` adds what only the person themself sees."""
+    """SPEC's Profile; `private` adds what only the person themself sees (e-mail, role, and `contact`,
+    which otherwise only their connections see)."""
     out = {
         "id": user.id,
         "name": user.name,
@@ -205,4 +209,5 @@ def profile_dict(user: User, *, private: bool = False) -> dict[str, Any]:
     if private:
         out["email"] = user.email
         out["role"] = user.role
+        out["contact"] = user.contact
     return out

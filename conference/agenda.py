@@ -1,4 +1,4 @@
-"""The personal agenda: bookmarks, and what a person has planned (sessions, later meetings)."""
+"""The personal agenda: bookmarks, and what a person has planned (sessions and accepted meetings)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference import programme
+from conference import meetings, programme
 from conference.db.models import Bookmark, Session
-from conference.schedule.export import ical_calendar, session_event
+from conference.schedule.export import IcalEvent, ical_calendar, session_event
 
 
 async def add_bookmark(db: AsyncSession, user_id: int, session_id: int) -> None:
@@ -42,7 +42,8 @@ async def bookmarked_sessions(db: AsyncSession, user_id: int) -> list[tuple[Sess
 
 
 async def agenda_view(db: AsyncSession, user_id: int, tz: ZoneInfo) -> dict[str, Any]:
-    """`GET /me/agenda`: the bookmarked sessions in `tz`, each flagged when it changed since."""
+    """`GET /me/agenda`: the bookmarked sessions in `tz`, each flagged when it changed since, and the
+    accepted meetings, in time order."""
     conference = await programme.get_conference(db)
     conference_tz = ZoneInfo(conference.timezone)
     items = []
@@ -58,7 +59,24 @@ async def agenda_view(db: AsyncSession, user_id: int, tz: ZoneInfo) -> dict[str,
                 "changed": bookmark.changed_at is not None,
             }
         )
+    for meeting, group in await meetings.accepted_for_agenda(db, user_id):
+        view = meetings.meeting_view(meeting, group, user_id, tz)
+        items.append(
+            {
+                "type": "meeting",
+                "meeting": view,
+                "start": view["start"],
+                "end": view["end"],
+                "title": meeting_title(view),
+                "changed": False,
+            }
+        )
+    items.sort(key=lambda item: (item["start"], item["type"] != "session"))
     return {"timezone": str(tz), "items": items}
+
+
+def meeting_title(view: dict[str, Any]) -> str:
+    return "Meeting with " + ", ".join(person["name"] for person in view["with"])
 
 
 async def agenda_ics(db: AsyncSession, user_id: int, base_url: str) -> bytes:
@@ -71,6 +89,26 @@ async def agenda_ics(db: AsyncSession, user_id: int, base_url: str) -> bytes:
         )
         for session, _ in await bookmarked_sessions(db, user_id)
     ]
+    for meeting, group in await meetings.accepted_for_agenda(db, user_id):
+        view = meetings.meeting_view(meeting, group, user_id, ZoneInfo("UTC"))
+        description = "\n".join(
+            ", ".join(part for part in (p["name"], p["job_title"], p["organisation"]) if part)
+            for p in view["with"]
+        )
+        if meeting.message:
+            description += f"\n\n{meeting.message}"
+        events.append(
+            IcalEvent(
+                uid=f"meeting-{meeting.id}@conference",
+                summary=meeting_title(view),
+                start=meeting.start,
+                end=meeting.end,
+                description=description,
+                location="Online: the meeting's page",
+                url=f"{base_url}/meetings/{meeting.id}",
+                categories=("meeting",),
+            )
+        )
     return ical_calendar(events, "My agenda")
 
 

@@ -60,6 +60,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.signer = Signer(settings.secret_key)
     app.state.limits = Limits(settings)
+    # `async hook(user_id)` after a profile is created or edited (the matchmaking index listens).
+    app.state.profile_hooks = []
     # Background services (realtime hub, timers) register here as `async context manager factories`.
     app.state.services = list(service_factories())
     app.add_middleware(LocaleMiddleware)

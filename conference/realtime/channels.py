@@ -23,6 +23,7 @@ _DM = re.compile(r"^dm:([1-9][0-9]{0,9}):([1-9][0-9]{0,9})$")
 
 MembershipRule = Callable[[AsyncSession, User, int], Awaitable[bool]]
 _rules: dict[str, MembershipRule] = {}
+_moderation_rules: dict[str, MembershipRule] = {}
 
 
 def session_channel(session_id: int) -> str:
@@ -93,6 +94,22 @@ def register_membership(kind: str, rule: MembershipRule) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown channel kind {kind!r}")
     _rules[kind] = rule
+
+
+def register_moderation(kind: str, rule: MembershipRule) -> None:
+    """Lets an area name who else moderates its channels besides moderators and organisers:
+    `async rule(db, user, id) -> bool` (a roundtable table's host moderates its table)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown channel kind {kind!r}")
+    _moderation_rules[kind] = rule
+
+
+async def may_moderate(db: AsyncSession, user: User, channel: Channel) -> bool:
+    """Whether `user` moderates `channel` (deletes others' messages there)."""
+    if role_at_least(user.role, "moderator"):
+        return True
+    rule = _moderation_rules.get(channel.kind)
+    return user.active and rule is not None and await rule(db, user, channel.id)
 
 
 def unregister_membership(kind: str) -> None:

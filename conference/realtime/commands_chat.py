@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conference import chat
+from conference.realtime import channels
 from conference.realtime.channels import Channel
 from conference.realtime.commands import Context, command
 from conference.realtime.protocol import Frame
@@ -36,7 +37,8 @@ async def send_chat(ctx: Context, frame: ChatSend) -> None:
 async def delete_chat(ctx: Context, frame: ChatDelete) -> None:
     await ctx.require_member(frame.channel)
     async with ctx.db.session() as db:
-        await chat.delete(db, frame.channel.name, frame.id, ctx.user, ctx.is_at_least("moderator"))
+        moderator = await channels.may_moderate(db, ctx.user, frame.channel)
+        await chat.delete(db, frame.channel.name, frame.id, ctx.user, moderator)
     await ctx.publish(
         frame.channel.name, {"type": "chat.deleted", "channel": frame.channel.name, "id": frame.id}
     )

@@ -32,6 +32,8 @@ from conference.realtime.writer import ChatWriter, PendingSend
 
 logger = logging.getLogger(__name__)
 
+# `await hook(user, channel)` after a join (see Hub.on_join).
+JoinHook = Callable[[User, Channel], Awaitable[None]]
 SEP = "\x1f"  # envelope fields: origin, kind (e event, p presence doorbell, x control), seq, audience, body
 
 
@@ -52,6 +54,7 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
         self._background: set[asyncio.Task] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._join_hooks: dict[str, list[JoinHook]] = defaultdict(list)
         self._closed = False
         # `async extra(conn, channel) -> dict | None`: keys other areas add to `joined` (the live room
         # adds its questions and polls), read after the history and before the member is added.
@@ -164,6 +167,20 @@ class Hub:
         await self._revalidate_local(user_id)
         await self._remote(f"u:{user_id}", "x", "revalidate")
 
+    def on_join(self, kind: str, hook: JoinHook) -> None:
+        """Calls `await hook(user, channel)` each time someone joins a channel of `kind` on this process
+        (after their `joined`). It runs in the background: a slow or failing hook never delays or breaks
+        the join. Breakouts use it to put people who arrive while rooms are open into a room."""
+        if kind not in channels.KINDS:
+            raise ValueError(f"unknown channel kind {kind!r}")
+        self._join_hooks[kind].append(hook)
+
+    async def _run_join_hook(self, hook: JoinHook, user: User, channel: Channel) -> None:
+        try:
+            await hook(user, channel)
+        except Exception:
+            logger.exception("join hook %s failed for %s", getattr(hook, "__qualname__", hook), channel.name)
+
     # --- connections -------------------------------------------------------------------------------
 
     @asynccontextmanager
@@ -237,6 +254,8 @@ class Hub:
         conn.channels.add(name)
         if room.presence_count < 0:
             room.presence_count = count
+        for hook in self._join_hooks.get(channel.kind, ()):
+            self._spawn(self._run_join_hook(hook, conn.user, channel))
 
     async def _history(self, room: Room, since: int | None) -> tuple[list[chat.Stored], int, bool]:
         """What a joiner gets: messages after `since` (or the latest few) up to the room's `last_id`."""

@@ -7,19 +7,24 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from conference.web import pages, ws
+from conference.web import console, pages, ws
 from conference.web.api import (
     accounts,
     admin,
     admin_programme,
     agenda,
     announcements,
+    breakouts,
     health,
     live,
+    meetings,
+    networking,
     notifications,
     openapi,
+    people,
     programme,
     rooms,
+    roundtables,
     setup,
 )
 from conference.web.templating import STATIC_DIR
@@ -36,6 +41,11 @@ API_MODULES = [
     admin,
     announcements,
     openapi,
+    breakouts,
+    roundtables,
+    people,
+    meetings,
+    networking,
 ]
 
 
@@ -63,5 +73,6 @@ def routes() -> list[BaseRoute]:
         *ws.routes,
         Mount("/api/v1", routes=api),
         Mount("/static", app=CachedStaticFiles(directory=str(STATIC_DIR)), name="static"),
+        *console.routes,
         *pages.routes,
     ]

@@ -22,4 +22,16 @@ def _live_rooms(app: Starlette) -> AbstractAsyncContextManager[None]:
     return live_rooms_service(app)
 
 
-SERVICES: list[Service] = [_hub, _live_rooms]
+def _breakouts(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.web.breakout_live import breakout_service
+
+    return breakout_service(app)
+
+
+def _networking(app: Starlette) -> AbstractAsyncContextManager[None]:
+    from conference.web.networking_live import networking_service
+
+    return networking_service(app)
+
+
+SERVICES: list[Service] = [_hub, _live_rooms, _breakouts, _networking]

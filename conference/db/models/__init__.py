@@ -1,6 +1,7 @@
 """All tables; each area keeps its own module and is imported here so the metadata is complete."""
 
 from conference.db.models.admin import AgendaChange, Announcement
+from conference.db.models.breakouts import BreakoutMember, BreakoutRoom, BreakoutRound
 from conference.db.models.core import (
     Bookmark,
     Conference,
@@ -15,6 +16,16 @@ from conference.db.models.core import (
     TableSeat,
     Theme,
     User,
+)
+from conference.db.models.networking import (
+    ConnectRequest,
+    Hide,
+    MatchmakingSettings,
+    Meeting,
+    MeetingMember,
+    NetworkingRound,
+    SeatingRun,
+    TablePreference,
 )
 from conference.db.models.realtime import ChannelCounter, Message
 from conference.db.models.rooms import (
@@ -34,12 +45,21 @@ __all__ = [
     "Announcement",
     "Block",
     "Bookmark",
+    "BreakoutMember",
+    "BreakoutRoom",
+    "BreakoutRound",
     "ChannelCounter",
     "ChannelSetting",
     "Conference",
+    "ConnectRequest",
+    "Hide",
     "Login",
+    "MatchmakingSettings",
+    "Meeting",
+    "MeetingMember",
     "Message",
     "Mute",
+    "NetworkingRound",
     "Notification",
     "Poll",
     "PollVote",
@@ -47,12 +67,14 @@ __all__ = [
     "QuestionVote",
     "Report",
     "RoundTable",
+    "SeatingRun",
     "Session",
     "SessionSpeaker",
     "SessionTheme",
     "SlowModeMark",
     "Speaker",
     "Stage",
+    "TablePreference",
     "TableSeat",
     "Theme",
     "User",

@@ -169,6 +169,8 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     bio: Mapped[str] = mapped_column(Text, default="")
     listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Shown only to the person's connections (mutual contact exchange), e.g. "email me at …".
+    contact: Mapped[str] = mapped_column(String(300), default="")
     locale: Mapped[str] = mapped_column(String(8), default="")
 
 

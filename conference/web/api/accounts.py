@@ -14,6 +14,12 @@ from conference.validation import Fields
 from conference.web.http import client_address, read_json
 
 
+async def profile_changed(request: Request, user_id: int) -> None:
+    """Runs the app's profile hooks (after the change committed)."""
+    for hook in request.app.state.profile_hooks:
+        await hook(user_id)
+
+
 async def register(request: Request) -> JSONResponse:
     data = await read_json(request)
     limits = request.app.state.limits
@@ -29,6 +35,7 @@ async def register(request: Request) -> JSONResponse:
             registration.profile,
             hash_cost=request.app.state.settings.password_hash_cost,
         )
+    await profile_changed(request, user.id)
     return JSONResponse({"user": accounts.profile_dict(user, private=True)}, status_code=201)
 
 
@@ -100,6 +107,7 @@ async def update_me(request: Request) -> JSONResponse:
         user = await accounts.get_user(db, viewer.id)
         for name, value in changes.items():
             setattr(user, name, value)
+    await profile_changed(request, user.id)
     body = accounts.profile_dict(user, private=True)
     body["csrf_token"] = request.app.state.signer.csrf_token(viewer.login_id)
     return JSONResponse(body)

@@ -136,12 +136,15 @@ async def profile_page(request: Request) -> Response:
     )
 
 
-def by_day(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def by_day(items: list[dict[str, Any]], meetings: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """Agenda items grouped by their local date (the ISO start's date part is already in the zone)."""
     days: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    met: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in items:
         days[item["start"][:10]].append(item["session"])
-    return [{"date": day, "sessions": days[day]} for day in sorted(days)]
+    for item in meetings:
+        met[item["start"][:10]].append(item["meeting"])
+    return [{"date": day, "sessions": days[day], "meetings": met[day]} for day in sorted({*days, *met})]
 
 
 async def agenda_page(request: Request) -> Response:
@@ -157,6 +160,7 @@ async def agenda_page(request: Request) -> Response:
         view = await agenda.agenda_view(db, viewer.id, ZoneInfo(tz))
         themes = await theme_names(db)
     items = [item for item in view["items"] if item["type"] == "session"]
+    meetings = [item for item in view["items"] if item["type"] == "meeting"]
     sessions = [item["session"] for item in items]
     now_override = parse_now(request.query_params.get("now"))
     changed_ids = {item["session"]["id"] for item in items if item["changed"]}
@@ -171,8 +175,9 @@ async def agenda_page(request: Request) -> Response:
             "conference": conference,
             "conference_abbr": conference_abbreviation(conference),
             "tz": tz,
-            "days": by_day(items),
+            "days": by_day(items, meetings),
             "count": len(items),
+            "meeting_count": len(meetings),
             "changed_ids": changed_ids,
             "changed_count": len(changed_ids),
             "theme_names": themes,

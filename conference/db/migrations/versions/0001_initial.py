@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:37:25.707222
+Create Date: 2026-11-25 15:04:04.705943
 """
 
 import sqlalchemy as sa
@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("bio", sa.Text(), nullable=False),
         sa.Column("listed", sa.Boolean(), nullable=False),
+        sa.Column("contact", sa.String(length=300), nullable=False),
         sa.Column("locale", sa.String(length=8), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
@@ -129,6 +130,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_blocks_blocked_id"), ["blocked_id"], unique=False)
 
     op.create_table(
+        "connect_requests",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("other_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["other_id"], ["users.id"], name=op.f("fk_connect_requests_other_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_connect_requests_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", "other_id", name=op.f("pk_connect_requests")),
+    )
+    with op.batch_alter_table("connect_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_connect_requests_other_id"), ["other_id"], unique=False)
+
+    op.create_table(
+        "hides",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("hidden_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["hidden_id"], ["users.id"], name=op.f("fk_hides_hidden_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_hides_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", "hidden_id", name=op.f("pk_hides")),
+    )
+    with op.batch_alter_table("hides", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_hides_hidden_id"), ["hidden_id"], unique=False)
+
+    op.create_table(
         "logins",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -142,6 +175,21 @@ def upgrade() -> None:
     with op.batch_alter_table("logins", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_logins_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "matchmaking_settings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["updated_by"],
+            ["users.id"],
+            name=op.f("fk_matchmaking_settings_updated_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_matchmaking_settings")),
+    )
     op.create_table(
         "messages",
         sa.Column("channel", sa.String(length=64), nullable=False),
@@ -354,6 +402,66 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_bookmarks_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "breakout_rounds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("duration_minutes", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.Column("ends_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.Column("close_reason", sa.String(length=16), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["users.id"],
+            name=op.f("fk_breakout_rounds_created_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            name=op.f("fk_breakout_rounds_session_id_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_breakout_rounds")),
+    )
+    with op.batch_alter_table("breakout_rounds", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_breakout_rounds_ends_at"), ["ends_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_breakout_rounds_session_id"), ["session_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_breakout_rounds_status"), ["status"], unique=False)
+
+    op.create_table(
+        "networking_rounds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("started_by", sa.Integer(), nullable=True),
+        sa.Column("started_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", conference.db.base.AwareDateTime(timezone=True), nullable=True),
+        sa.Column("unpaired", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            name=op.f("fk_networking_rounds_session_id_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["started_by"],
+            ["users.id"],
+            name=op.f("fk_networking_rounds_started_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_networking_rounds")),
+    )
+    with op.batch_alter_table("networking_rounds", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_networking_rounds_ends_at"), ["ends_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_networking_rounds_session_id"), ["session_id"], unique=False)
+
+    op.create_table(
         "poll_votes",
         sa.Column("poll_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -412,6 +520,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_round_tables_session_id"), ["session_id"], unique=False)
 
     op.create_table(
+        "seating_runs",
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("ran_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("ran_by", sa.Integer(), nullable=True),
+        sa.Column("unseated", sa.JSON(), nullable=False),
+        sa.Column("total_rank", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["ran_by"], ["users.id"], name=op.f("fk_seating_runs_ran_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            name=op.f("fk_seating_runs_session_id_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("session_id", name=op.f("pk_seating_runs")),
+    )
+    op.create_table(
         "session_speakers",
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("speaker_id", sa.Integer(), nullable=False),
@@ -447,6 +573,81 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("session_id", "theme_id", name=op.f("pk_session_themes")),
     )
     op.create_table(
+        "table_preferences",
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("tables", sa.JSON(), nullable=False),
+        sa.Column("updated_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            name=op.f("fk_table_preferences_session_id_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_table_preferences_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("session_id", "user_id", name=op.f("pk_table_preferences")),
+    )
+    op.create_table(
+        "breakout_rooms",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["breakout_rounds.id"],
+            name=op.f("fk_breakout_rooms_round_id_breakout_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_breakout_rooms")),
+    )
+    with op.batch_alter_table("breakout_rooms", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_breakout_rooms_round_id"), ["round_id"], unique=False)
+
+    op.create_table(
+        "meetings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("requester_id", sa.Integer(), nullable=True),
+        sa.Column("invitee_id", sa.Integer(), nullable=True),
+        sa.Column("round_id", sa.Integer(), nullable=True),
+        sa.Column("start", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("end", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("created_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.Column("cancelled_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["cancelled_by"], ["users.id"], name=op.f("fk_meetings_cancelled_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["invitee_id"], ["users.id"], name=op.f("fk_meetings_invitee_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["requester_id"], ["users.id"], name=op.f("fk_meetings_requester_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["networking_rounds.id"],
+            name=op.f("fk_meetings_round_id_networking_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
+    )
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meetings_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_invitee_id"), ["invitee_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_requester_id"), ["requester_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_round_id"), ["round_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_start"), ["start"], unique=False)
+        batch_op.create_index(batch_op.f("ix_meetings_status"), ["status"], unique=False)
+
+    op.create_table(
         "table_seats",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("table_id", sa.Integer(), nullable=False),
@@ -475,24 +676,107 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_table_seats_table_id"), ["table_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_table_seats_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "breakout_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("room_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("how", sa.String(length=8), nullable=False),
+        sa.Column("assigned_at", conference.db.base.AwareDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["room_id"],
+            ["breakout_rooms.id"],
+            name=op.f("fk_breakout_members_room_id_breakout_rooms"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["breakout_rounds.id"],
+            name=op.f("fk_breakout_members_round_id_breakout_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_breakout_members_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_breakout_members")),
+        sa.UniqueConstraint("round_id", "user_id", name=op.f("uq_breakout_members_round_id_user_id")),
+    )
+    with op.batch_alter_table("breakout_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_breakout_members_room_id"), ["room_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_breakout_members_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "meeting_members",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meetings.id"],
+            name=op.f("fk_meeting_members_meeting_id_meetings"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_meeting_members_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", "user_id", name=op.f("pk_meeting_members")),
+    )
+    with op.batch_alter_table("meeting_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_members_user_id"), ["user_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("meeting_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_members_user_id"))
+
+    op.drop_table("meeting_members")
+    with op.batch_alter_table("breakout_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_breakout_members_user_id"))
+        batch_op.drop_index(batch_op.f("ix_breakout_members_room_id"))
+
+    op.drop_table("breakout_members")
     with op.batch_alter_table("table_seats", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_table_seats_user_id"))
         batch_op.drop_index(batch_op.f("ix_table_seats_table_id"))
 
     op.drop_table("table_seats")
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetings_status"))
+        batch_op.drop_index(batch_op.f("ix_meetings_start"))
+        batch_op.drop_index(batch_op.f("ix_meetings_round_id"))
+        batch_op.drop_index(batch_op.f("ix_meetings_requester_id"))
+        batch_op.drop_index(batch_op.f("ix_meetings_invitee_id"))
+        batch_op.drop_index(batch_op.f("ix_meetings_created_at"))
+
+    op.drop_table("meetings")
+    with op.batch_alter_table("breakout_rooms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_breakout_rooms_round_id"))
+
+    op.drop_table("breakout_rooms")
+    op.drop_table("table_preferences")
     op.drop_table("session_themes")
     op.drop_table("session_speakers")
+    op.drop_table("seating_runs")
     with op.batch_alter_table("round_tables", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_round_tables_session_id"))
 
     op.drop_table("round_tables")
     op.drop_table("question_votes")
     op.drop_table("poll_votes")
+    with op.batch_alter_table("networking_rounds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_networking_rounds_session_id"))
+        batch_op.drop_index(batch_op.f("ix_networking_rounds_ends_at"))
+
+    op.drop_table("networking_rounds")
+    with op.batch_alter_table("breakout_rounds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_breakout_rounds_status"))
+        batch_op.drop_index(batch_op.f("ix_breakout_rounds_session_id"))
+        batch_op.drop_index(batch_op.f("ix_breakout_rounds_ends_at"))
+
+    op.drop_table("breakout_rounds")
     with op.batch_alter_table("bookmarks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_bookmarks_user_id"))
         batch_op.drop_index(batch_op.f("ix_bookmarks_session_id"))
@@ -531,10 +815,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_messages_user_id"))
 
     op.drop_table("messages")
+    op.drop_table("matchmaking_settings")
     with op.batch_alter_table("logins", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_logins_user_id"))
 
     op.drop_table("logins")
+    with op.batch_alter_table("hides", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hides_hidden_id"))
+
+    op.drop_table("hides")
+    with op.batch_alter_table("connect_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_connect_requests_other_id"))
+
+    op.drop_table("connect_requests")
     with op.batch_alter_table("blocks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_blocks_blocked_id"))
 
