@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from starlette.templating import Jinja2Templates
 from conference import i18n
 from conference.streams import stream_embed
 
+logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
@@ -33,7 +35,9 @@ def static_url(path: str) -> str:
     to the file changes the address."""
     file = (STATIC_DIR / path).resolve()
     if not file.is_relative_to(STATIC_DIR) or not file.is_file():
-        raise FileNotFoundError(f"no static file {path!r}")
+        # A page must not fail over a missing stylesheet; the browser's request shows the 404.
+        logger.warning("static_url: no static file %r", path)
+        return f"{STATIC_PREFIX}{path}"
     stat = file.stat()
     return f"{STATIC_PREFIX}{path}?v={_file_hash(file, stat.st_mtime_ns, stat.st_size)}"
 

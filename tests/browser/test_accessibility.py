@@ -25,12 +25,24 @@ WIDTHS = (1280, 360)
 DURING_OPENING = "2021-09-13T13%3A20%3A00%2B02%3A00"
 
 
+@dataclass
+class World:
+    """What some pages need to exist: another (listed) person, and a meeting of the viewer with them."""
+
+    server: LiveServer
+    other: dict | None = None
+    meeting_id: int | None = None
+
+    def session(self, key: str) -> int:
+        return session_id(self.server, key)
+
+
 @dataclass(frozen=True)
 class Page:
-    """A page to check: its address (given the server), and the least role that may open it."""
+    """A page to check: its address (given what exists), and the least role that may open it."""
 
     name: str
-    path: Callable[[LiveServer], str]
+    path: Callable[[World], str]
     role: str = "anonymous"
 
 
@@ -45,17 +57,60 @@ def session_id(server: LiveServer, key: str) -> int:
 
 
 PAGES = [
-    Page("landing", lambda s: "/"),
-    Page("programme", lambda s: f"/programme?tz=America/Vancouver&now={DURING_OPENING}"),
-    Page("plenary", lambda s: f"/sessions/{session_id(s, 'opening-plenary')}?tz=America/Vancouver"),
-    Page("roundtable", lambda s: f"/sessions/{session_id(s, 'roundtable-plp')}"),
-    Page("sign-in", lambda s: "/login"),
-    Page("register", lambda s: "/register"),
-    Page("not-found", lambda s: "/sessions/999999"),
-    Page("programme-fr", lambda s: "/programme?lang=fr"),
-    Page("profile", lambda s: "/profile", role="attendee"),
-    Page("agenda", lambda s: "/agenda", role="attendee"),
+    Page("landing", lambda w: "/"),
+    Page("programme", lambda w: f"/programme?tz=America/Vancouver&now={DURING_OPENING}"),
+    Page("plenary", lambda w: f"/sessions/{w.session('opening-plenary')}?tz=America/Vancouver"),
+    Page("roundtable", lambda w: f"/sessions/{w.session('roundtable-plp')}"),
+    Page("breakout", lambda w: f"/sessions/{w.session('breakout-legal-forms')}"),
+    Page("sign-in", lambda w: "/login"),
+    Page("register", lambda w: "/register"),
+    Page("not-found", lambda w: "/sessions/999999"),
+    Page("programme-fr", lambda w: "/programme?lang=fr"),
+    Page("session-es", lambda w: f"/sessions/{w.session('opening-plenary')}?lang=es"),
+    Page("announcements", lambda w: "/announcements"),
+    Page("print", lambda w: "/programme/print"),
+    Page("profile", lambda w: "/profile", role="attendee"),
+    Page("agenda", lambda w: "/agenda", role="attendee"),
+    Page("people", lambda w: "/people", role="attendee"),
+    Page("person", lambda w: f"/people/{w.other['id']}", role="attendee"),
+    Page("meetings", lambda w: "/meetings", role="attendee"),
+    Page("meeting", lambda w: f"/meetings/{w.meeting_id}", role="attendee"),
+    Page("networking", lambda w: f"/networking/{w.session('networking-mon')}", role="attendee"),
+    Page("console", lambda w: f"/sessions/{w.session('breakout-legal-forms')}/console", role="moderator"),
+    Page(
+        "roundtable-console", lambda w: f"/sessions/{w.session('roundtable-plp')}/console", role="moderator"
+    ),
+    Page("admin", lambda w: "/admin", role="organiser"),
+    Page("admin-programme", lambda w: "/admin/programme", role="organiser"),
+    Page("admin-users", lambda w: "/admin/users", role="organiser"),
 ]
+MEETING_START = "2021-09-13T15:30:00+02:00"
+
+
+def bearer(page: Any, user: dict) -> dict[str, str]:
+    answer = page.request.post(
+        "/api/v1/auth/login", data={"email": user["email"], "password": user["password"]}
+    )
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def build_world(page: Any, server: LiveServer, viewer: dict | None) -> World:
+    """Another listed person and, for a signed-in viewer, an accepted meeting between the two."""
+    world = World(server, other=server.create_user(name="Ngozi Okafor", country="NG", listed=True))
+    if viewer is not None:
+        asked = page.request.post(
+            "/api/v1/meetings",
+            data={"invitee_id": world.other["id"], "start": MEETING_START},
+            headers=bearer(page, viewer),
+        )
+        assert asked.status == 201, asked.text()
+        world.meeting_id = asked.json()["id"]
+        accepted = page.request.post(
+            f"/api/v1/meetings/{world.meeting_id}/accept", headers=bearer(page, world.other)
+        )
+        assert accepted.status == 200, accepted.text()
+        page.context.clear_cookies()  # those sign-ins set cookies; the page signs in as the viewer below
+    return world
 
 
 @pytest.fixture
@@ -101,22 +156,26 @@ def open_page(page: Any, server: LiveServer, path: str) -> None:
     if "?lang=" in path:  # the language lives in a cookie (the switcher is a form): set it directly
         path, _, code = path.partition("?lang=")
         page.context.add_cookies([{"name": "lang", "value": code, "url": server.url}])
-    page.goto(path)
+    response = page.goto(path)
+    expected = 404 if path.endswith("/999999") else 200
+    assert response is not None and response.status == expected, f"{path}: {response and response.status}"
     page.wait_for_load_state("load")
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_have_no_serious_axe_violations(page, live_server, role):
-    if role != "anonymous":
-        user = live_server.create_user(role=role, name=f"A {role.title()}")
+    user = live_server.create_user(role=role, name=f"A {role.title()}") if role != "anonymous" else None
+    world = build_world(page, live_server, user)
+    if user is not None:
         sign_in(page, user["email"], user["password"])
     problems: list[str] = []
 
     for target in visible_pages(role):
-        path = target.path(live_server)
+        path = target.path(world)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             open_page(page, live_server, path)
+            page.wait_for_load_state("networkidle")  # the live parts load after the first paint
             problems += describe(f"{target.name} as {role} at {width}px", axe_violations(page))
         page.context.clear_cookies(name="lang")
 
