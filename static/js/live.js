@@ -410,6 +410,40 @@ export class LiveConnection extends EventTarget {
   }
 }
 
+/**
+ * Says a countdown to screen readers without chattering: the minutes left when a new minute starts, the
+ * last 10 seconds once, and the end. `region` is a polite live region; the visible clock stays silent.
+ */
+export class CountdownAnnouncer {
+  constructor(region) {
+    this.region = region;
+    this.said = null;
+  }
+
+  update(secondsLeft) {
+    let key;
+    let text;
+    if (secondsLeft <= 0) {
+      key = "end";
+      text = t("Time is up.");
+    } else if (secondsLeft <= 10) {
+      key = "10s";
+      text = t("10 seconds left.");
+    } else {
+      const minutes = Math.ceil(secondsLeft / 60);
+      key = `${minutes}m`;
+      text = tn("{n} minute left.", "{n} minutes left.", minutes);
+    }
+    if (key === this.said || !this.region) return;
+    this.said = key;
+    this.region.textContent = text;
+  }
+
+  reset() {
+    this.said = null;
+  }
+}
+
 /** Plain-language text for a connection state (shared by every room's status line). */
 export function describeStatus({ state, retryInMs }) {
   const seconds = retryInMs ? Math.max(1, Math.round(retryInMs / 1000)) : 0;

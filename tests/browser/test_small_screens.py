@@ -182,13 +182,34 @@ def save_screenshot(page: Any, name: str) -> list[Path]:
     return paths
 
 
+DIRECTORY = [
+    ("Amara Diallo", "SN", "Dakar Solidarity Network"),
+    ("Lucía Fernández", "ES", "Cooperativas Agro-alimentarias"),
+    ("Min-jun Lee", "KR", "Seoul Social Economy Centre"),
+    ("Jean Tremblay", "CA", "Chantier de l'économie sociale"),
+    ("Priya Raman", "IN", "SEWA Federation"),
+    ("Sofia Rossi", "IT", "Legacoop"),
+]
+
+
 def test_screenshots_of_the_main_pages(page, live_server):
     user = live_server.create_user(name="Ana Souza", timezone="America/Vancouver")
     sign_in(page, user["email"], user["password"])
+    for n, (name, country, org) in enumerate(DIRECTORY):
+        live_server.create_user(
+            name=name,
+            country=country,
+            organisation=org,
+            job_title="Director",
+            listed=True,
+            themes=["legal-frameworks"] if n % 2 else ["impact-measurement"],
+            offers=["peer_learning"],
+        )
     pages = {
         "landing": "/",
         "programme": "/programme?now=2021-09-13T13%3A20%3A00%2B02%3A00",
         "session": f"/sessions/{session_id(live_server, 'opening-plenary')}",
+        "people": "/people",
     }
 
     written = []

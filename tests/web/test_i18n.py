@@ -142,6 +142,10 @@ async def test_main_pages_show_no_english_interface_string(client, loaded, app, 
         "/sessions/1?tz=America/Vancouver",
         "/profile",
         "/agenda",
+        "/people",
+        "/meetings",
+        "/announcements",
+        "/programme/print",
     ]
 
     leftovers = {}

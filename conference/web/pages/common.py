@@ -39,6 +39,14 @@ ROLE_LABELS = Labels(
         "organiser": N_("Organiser"),
     }
 )
+MEETING_STATUS_LABELS = Labels(
+    {
+        "pending": N_("pending"),
+        "accepted": N_("accepted"),
+        "declined": N_("declined"),
+        "cancelled": N_("cancelled"),
+    }
+)
 # A session starting between these local hours falls in the viewer's night (a gentle note says so).
 NIGHT_STARTS_HOUR = 22
 NIGHT_ENDS_HOUR = 7
@@ -173,5 +181,6 @@ templates.env.globals.update(
     language_name=i18n.language_label,
     kind_labels=KIND_LABELS,
     role_labels=ROLE_LABELS,
+    meeting_status_labels=MEETING_STATUS_LABELS,
     at_night=at_night,
 )
