@@ -285,7 +285,7 @@ export class PollsPanel extends EventTarget {
           "li",
           {},
           el("label", { for: id, class: "visually-hidden", text: t("Option {n}", { n }) }),
-          el("input", { id, type: "text", maxlength: "200", placeholder: `Option ${n}`, required: n <= 2 }),
+          el("input", { id, type: "text", maxlength: "200", placeholder: t("Option {n}", { n }), required: n <= 2 }),
         ),
       );
       addButton.disabled = options.children.length >= 10;
