@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.db.base import utcnow
@@ -75,59 +75,82 @@ class Stored:
         }
 
 
-def _insert(db: AsyncSession) -> Any:
-    if db.get_bind().dialect.name == "postgresql":
+_messages = Message.__table__
+_counters = ChannelCounter.__table__
+# Built once: the writer runs these for every batch, and Core statements on tables skip the ORM's
+# bulk-persistence and synchronisation work.
+_EXISTING = select(
+    _messages.c.channel, _messages.c.id, _messages.c.user_id, _messages.c.body, _messages.c.client_id,
+    _messages.c.created_at,
+).where(
+    _messages.c.channel.in_(bindparam("channels", expanding=True)),
+    _messages.c.user_id.in_(bindparam("users", expanding=True)),
+    _messages.c.client_id.in_(bindparam("client_ids", expanding=True)),
+)  # fmt: skip
+_RESERVE = (
+    update(_counters)
+    .where(_counters.c.channel == bindparam("counter_channel"))
+    .values(last_id=_counters.c.last_id + bindparam("count"))
+    .returning(_counters.c.last_id)
+)
+
+
+def _insert(db: Connection) -> Any:
+    if db.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
 
 
-async def _existing(db: AsyncSession, drafts: Sequence[Draft]) -> dict[tuple[str, int, str], Message]:
+def _existing(
+    db: Connection, drafts: Sequence[Draft], names: dict[int, str]
+) -> dict[tuple[str, int, str], Stored]:
     if not drafts:
         return {}
-    rows = await db.scalars(
-        select(Message).where(
-            Message.channel.in_({d.channel for d in drafts}),
-            Message.user_id.in_({d.user_id for d in drafts}),
-            Message.client_id.in_({d.client_id for d in drafts}),
+    rows = db.execute(
+        _EXISTING,
+        {
+            "channels": sorted({d.channel for d in drafts}),
+            "users": sorted({d.user_id for d in drafts}),
+            "client_ids": sorted({d.client_id for d in drafts}),
+        },
+    )
+    return {
+        (r.channel, r.user_id, r.client_id): Stored(
+            r.channel, r.id, r.user_id, names.get(r.user_id, ""), r.body, r.client_id, r.created_at, True
         )
-    )
-    return {(m.channel, m.user_id, m.client_id): m for m in rows}
+        for r in rows
+    }
 
 
-async def reserve_ids(db: AsyncSession, channel: str, count: int) -> int:
+def reserve_ids(db: Connection, channel: str, count: int) -> int:
     """Takes `count` ids in `channel` and returns the last; holds the channel's row lock until commit."""
-    statement = (
-        update(ChannelCounter)
-        .where(ChannelCounter.channel == channel)
-        .values(last_id=ChannelCounter.last_id + count)
-        .returning(ChannelCounter.last_id)
-    )
-    last = await db.scalar(statement)
+    last = db.execute(_RESERVE, {"counter_channel": channel, "count": count}).scalar()
     if last is None:
         insert = _insert(db)
-        await db.execute(insert(ChannelCounter).values(channel=channel, last_id=0).on_conflict_do_nothing())
-        last = await db.scalar(statement)
+        db.execute(insert(_counters).values(channel=channel, last_id=0).on_conflict_do_nothing())
+        last = db.execute(_RESERVE, {"counter_channel": channel, "count": count}).scalar()
     return int(last)
 
 
-async def store(db: AsyncSession, drafts: Sequence[Draft], names: dict[int, str]) -> list[Stored]:
+def store_sync(db: Connection, drafts: Sequence[Draft], names: dict[int, str]) -> list[Stored]:
     """Stores a batch of drafts (any channels) in the caller's transaction, one result per draft.
 
     A draft whose (channel, user, client_id) is already stored, or repeated within the batch, is not
     stored again: its result is the first message, marked `duplicate`. Channels are locked in name
-    order so that two processes committing batches never deadlock.
+    order so that two processes committing batches never deadlock. Written against a synchronous
+    Connection so that the writer can run a whole batch in one hop to SQLite's thread.
     """
     now = utcnow()
-    found = await _existing(db, drafts)
+    found = _existing(db, drafts, names)
     results: list[Stored | None] = [None] * len(drafts)
     fresh: dict[str, list[int]] = defaultdict(list)
     first_of: dict[tuple[str, int, str], int] = {}
     for index, draft in enumerate(drafts):
         key = (draft.channel, draft.user_id, draft.client_id)
         if key in found:
-            results[index] = _stored(found[key], names, duplicate=True)
+            results[index] = found[key]
         elif key in first_of:
             continue  # filled in below from the first draft with this key
         else:
@@ -136,7 +159,7 @@ async def store(db: AsyncSession, drafts: Sequence[Draft], names: dict[int, str]
     rows: list[dict[str, Any]] = []
     for channel in sorted(fresh):
         indexes = fresh[channel]
-        last = await reserve_ids(db, channel, len(indexes))
+        last = reserve_ids(db, channel, len(indexes))
         for offset, index in enumerate(indexes):
             draft = drafts[index]
             message_id = last - len(indexes) + 1 + offset
@@ -158,29 +181,26 @@ async def store(db: AsyncSession, drafts: Sequence[Draft], names: dict[int, str]
         insert = _insert(db)
         # Another process may store the same resend concurrently (a client that reconnected
         # elsewhere): skip it instead of failing the whole batch, and answer with the stored one.
-        inserted = {
-            (r.channel, r.id)
-            for r in await db.execute(
-                insert(Message).on_conflict_do_nothing().returning(Message.channel, Message.id), rows
-            )
-        }
+        statement = insert(_messages).on_conflict_do_nothing().returning(_messages.c.channel, _messages.c.id)
+        inserted = {(r.channel, r.id) for r in db.execute(statement, rows)}
         lost = [i for i, r in enumerate(results) if r is not None and not r.duplicate
                 and (r.channel, r.id) not in inserted]  # fmt: skip
         if lost:
-            again = await _existing(db, [drafts[i] for i in lost])
+            again = _existing(db, [drafts[i] for i in lost], names)
             for index in lost:
                 draft = drafts[index]
-                results[index] = _stored(again[(draft.channel, draft.user_id, draft.client_id)], names, True)
+                results[index] = again[(draft.channel, draft.user_id, draft.client_id)]
     for index, draft in enumerate(drafts):
         if results[index] is None:
             first = results[first_of[(draft.channel, draft.user_id, draft.client_id)]]
             assert first is not None
-            results[index] = Stored(**{**_fields(first), "duplicate": True})
+            results[index] = replace(first, duplicate=True)
     return [r for r in results if r is not None]
 
 
-def _fields(stored: Stored) -> dict[str, Any]:
-    return {name: getattr(stored, name) for name in Stored.__slots__}
+async def store(db: AsyncSession, drafts: Sequence[Draft], names: dict[int, str]) -> list[Stored]:
+    """`store_sync` in the caller's async transaction."""
+    return await db.run_sync(lambda session: store_sync(session.connection(), drafts, names))
 
 
 def _stored(message: Message, names: dict[int, str], duplicate: bool = False) -> Stored:

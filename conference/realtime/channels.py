@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts import role_at_least
+from conference.db.base import Database
 from conference.db.models import User
 from conference.errors import Invalid
 
@@ -116,19 +117,38 @@ def unregister_membership(kind: str) -> None:
     _rules.pop(kind, None)
 
 
-async def may_join(db: AsyncSession, user: User, channel: Channel) -> bool:
-    """Whether `user` may join (read and write) `channel` now."""
+def decided_without_db(user: User, channel: Channel) -> bool | None:
+    """The answer of `may_join` when the name and the role settle it; None when a rule must be asked."""
     if not user.active:
         return False
     rule = _rules.get(channel.kind)
     if channel.kind == "dm":
         if user.id not in (channel.id, channel.other_id):
             return False
-        return True if rule is None else await rule(db, user, channel.dm_partner(user.id))
+        return True if rule is None else None
     if channel.kind in MODERATED_KINDS and role_at_least(user.role, "moderator"):
         return True
     if rule is not None:
-        return await rule(db, user, channel.id)
+        return None
     # Built-in defaults: the main rooms and the networking lobby are open to everyone signed in;
     # breakouts, tables and meetings stay closed until their area registers who belongs.
     return channel.kind in ("session", "networking")
+
+
+async def may_join(db: AsyncSession, user: User, channel: Channel) -> bool:
+    """Whether `user` may join (read and write) `channel` now."""
+    decided = decided_without_db(user, channel)
+    if decided is not None:
+        return decided
+    rule = _rules[channel.kind]
+    other = channel.dm_partner(user.id) if channel.kind == "dm" else channel.id
+    return await rule(db, user, other)
+
+
+async def check_membership(database: Database, user: User, channel: Channel) -> bool:
+    """`may_join`, opening a read transaction only when a registered rule needs one."""
+    decided = decided_without_db(user, channel)
+    if decided is not None:
+        return decided
+    async with database.reader() as db:
+        return await may_join(db, user, channel)

@@ -147,9 +147,8 @@ class Context:
         """Joined, or allowed to join now (Forbidden otherwise)."""
         if channel.name in self.conn.channels:
             return
-        async with self.db.reader() as db:
-            if not await channels.may_join(db, self.conn.user, channel):
-                raise Forbidden(f"you are not a member of {channel.name}")
+        if not await channels.check_membership(self.db, self.conn.user, channel):
+            raise Forbidden(f"you are not a member of {channel.name}")
 
     def reply(self, event: dict[str, Any]) -> None:
         """Sends an event to this connection only, carrying the frame's `ref`."""

@@ -212,9 +212,8 @@ class Hub:
             raise TooLarge(
                 f"at most {self.config.max_channels_per_connection} channels per connection; leave one first"
             )
-        async with self.db.reader() as db:
-            if not await channels.may_join(db, conn.user, channel):
-                raise Forbidden(f"you are not a member of {name}")
+        if not await channels.check_membership(self.db, conn.user, channel):
+            raise Forbidden(f"you are not a member of {name}")
         room = self.rooms.get(name)
         if room is None:
             room = self.rooms[name] = Room(name, self.config)
@@ -427,10 +426,12 @@ class Hub:
 
     def _on_broker(self, topic: str, data: str) -> None:
         try:
-            origin, kind, seq, audience, body = data.split(SEP, 4)
-        except ValueError:
-            logger.warning("ignoring a malformed broker message on %s", topic)
-            return
+            self._handle_broker(topic, data)
+        except Exception:  # one bad message must not stop the broker's reader
+            logger.exception("ignoring a broker message on %s that could not be handled", topic)
+
+    def _handle_broker(self, topic: str, data: str) -> None:
+        origin, kind, seq, audience, body = data.split(SEP, 4)
         if origin == self.origin:
             return
         if topic.startswith("c:"):

@@ -31,6 +31,7 @@ class Room:
         "gap_task",
         "joining",
         "last_id",
+        "last_window_count",
         "local_dirty",
         "members",
         "name",
@@ -56,6 +57,7 @@ class Room:
         self.flush_handle: asyncio.TimerHandle | None = None
         self.window_start = 0.0
         self.window_count = 0
+        self.last_window_count = 0
         self.presence_count = -1
         self.local_dirty = False
         self.count_dirty = False
@@ -93,10 +95,13 @@ class Room:
             return
         now = loop.time()
         if now - self.window_start >= 1.0:
+            # A room that was busy last second stays in batching mode this second (hysteresis).
+            self.last_window_count = self.window_count if now - self.window_start < 2.0 else 0
             self.window_start = now
             self.window_count = 0
         self.window_count += 1
-        if self.window_count > self.config.coalesce_above_per_sec:
+        threshold = self.config.coalesce_above_per_sec
+        if self.window_count > threshold or self.last_window_count > threshold:
             self.batch = [out]
             self.flush_handle = loop.call_later(self.config.coalesce_secs, self.flush)
             return

@@ -137,3 +137,42 @@ async def test_healthz_reports_the_broker(server):
         200,
         {"status": "ok", "database": "ok", "broker": "ok"},
     )
+
+
+async def test_join_extras_add_keys_to_joined(server):
+    ada = await server.account()
+
+    async def extra(conn, channel):
+        return {"slow_mode": 5} if channel.name == CHANNEL else None
+
+    server.hub.join_extras.append(extra)
+    async with server.ws(ada) as a:
+        first = await a.join(CHANNEL)
+        other = await a.join("session:2")
+
+    assert (first["slow_mode"], "slow_mode" in other) == (5, False)
+
+
+async def test_after_step_runs_once_a_command_succeeded(server, monkeypatch):
+    from conference.realtime import commands
+
+    ran = []
+
+    async def step(ctx, frame):
+        ran.append(frame.channel.name)
+        ctx.reply({"type": "room.state", "channel": frame.channel.name})
+
+    monkeypatch.setitem(commands._afters, "join", [step])
+    ada = await server.account()
+    async with server.ws(ada) as a:
+        joined = await a.join(CHANNEL)
+        state = await a.next()
+        await a.send({"type": "join", "channel": "breakout:1"})
+        refused = await a.next()
+
+    assert (joined["type"], state, refused["code"], ran) == (
+        "joined",
+        {"type": "room.state", "channel": CHANNEL},
+        "forbidden",
+        [CHANNEL],
+    )
