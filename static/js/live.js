@@ -36,6 +36,19 @@ export function uniqueId(prefix) {
   return `${prefix}-${uid}`;
 }
 
+/**
+ * An embedded player with a link before it that jumps past it: a keyboard user is never stuck inside a
+ * frame whose focus order is not ours. Returns [skip link, frame, landing point].
+ */
+export function skippable(frame, label = t("Skip past the video")) {
+  const after = uniqueId("after-frame");
+  return [
+    el("a", { class: "skip-past", href: `#${after}`, text: label }),
+    frame,
+    el("span", { id: after, tabindex: "-1" }),
+  ];
+}
+
 /** The page's translation of `message` ("Text {name}" with `values`), through app.js's catalog. */
 export function t(message, values) {
   const site = window.conference;
@@ -857,7 +870,8 @@ export class ChatPanel extends EventTarget {
       item.querySelector(".msg__meta").append(el("span", { class: "msg__flag", text: "Reported" }));
     }
     const reason = report.reason ? `: “${report.reason}”` : "";
-    this.#say(t("{name} reported a message", { name: report.reporter?.name ?? t("Someone") }) + reason, "warn");
+    const reporter = report.reporter?.name ?? t("Someone");
+    this.#say(t("{name} reported a message", { name: reporter }) + reason, "warn");
   }
 
   #say(text, tone = "info") {

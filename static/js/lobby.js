@@ -64,7 +64,8 @@ function connectItem(person) {
       status.textContent = result.body.error.message;
       return;
     }
-    status.textContent = result.body.connection === "connected" ? t("Connected: {contact}", { contact: result.body.contact || t("no contact details shared yet") }) : t("Asked: you are connected once they ask too.");
+    const contact = result.body.contact || t("no contact details shared yet");
+    status.textContent = result.body.connection === "connected" ? t("Connected: {contact}", { contact }) : t("Asked: you are connected once they ask too.");
   });
   return el("li", {}, personItem(person).firstChild, el("p", {}, button), status);
 }
