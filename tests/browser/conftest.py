@@ -30,9 +30,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SERVER_START_TIMEOUT_SECS = 20
+# Playwright's 5 s default is short for a 2-core machine running servers, browsers and the suite at once.
+EXPECT_TIMEOUT_MS = 15_000
 ARTIFACTS = ROOT / "test-artifacts"
 
 T = TypeVar("T")
+
+try:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+except ImportError:  # the browser fixtures skip with their own reason
+    pass
 
 
 class _Server(uvicorn.Server):
