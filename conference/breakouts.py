@@ -4,118 +4,19 @@ present), moves people, extends and closes it; latecomers join the smallest room
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference import accounts
+from conference.breakout_plan import BreakoutPlan
 from conference.db.models import BreakoutMember, BreakoutRoom, BreakoutRound, Session, User
 from conference.errors import Conflict, Forbidden, Invalid, NotFound
 from conference.grouping import assign_random, assign_themes, fill_smallest
-from conference.validation import Fields
 
-MODES = ("random", "themes", "manual", "self")
-MIN_ROOMS, MAX_ROOMS = 2, 50
-MAX_DURATION_MINUTES = 240
-MAX_EXTEND_MINUTES = 120
-MAX_CAPACITY = 1000
-MAX_BROADCAST_CHARS = 2000
 ACTIVE = ("draft", "open")
-
-
-# ---------------------------------------------------------------- input
-
-
-@dataclass(frozen=True)
-class BreakoutPlan:
-    """A validated `POST /sessions/{id}/breakouts` body."""
-
-    names: list[str]
-    mode: str
-    duration_minutes: int
-    capacity: int | None = None
-    assignments: dict[int, list[int]] = field(default_factory=dict)
-
-    @classmethod
-    def parse(cls, data: Any) -> BreakoutPlan:
-        fields = Fields(data)
-        names = _room_names(fields, data.get("rooms"))
-        mode = fields.choice("mode", MODES, required=True)
-        duration = fields.integer("duration_minutes", required=True, minimum=1, maximum=MAX_DURATION_MINUTES)
-        capacity = fields.integer("capacity", minimum=1, maximum=MAX_CAPACITY)
-        assignments = _assignments(fields, data.get("assignments"), len(names), mode)
-        if capacity is not None and any(len(ids) > capacity for ids in assignments.values()):
-            fields.fail("assignments", f"a room is given more people than its capacity ({capacity})")
-        fields.check()
-        return cls(names, mode, duration or 0, capacity, assignments)
-
-
-def _room_names(fields: Fields, rooms: Any) -> list[str]:
-    if isinstance(rooms, int) and not isinstance(rooms, bool):
-        if not MIN_ROOMS <= rooms <= MAX_ROOMS:
-            fields.fail("rooms", f"must be between {MIN_ROOMS} and {MAX_ROOMS} rooms")
-            return []
-        return [f"Room {n + 1}" for n in range(rooms)]
-    if isinstance(rooms, list):
-        names = [r.strip() for r in rooms if isinstance(r, str)]
-        if len(names) != len(rooms) or not all(names) or any(len(n) > 120 for n in names):
-            fields.fail("rooms", "room names must be non-empty text of at most 120 characters")
-        elif not MIN_ROOMS <= len(names) <= MAX_ROOMS:
-            fields.fail("rooms", f"must name between {MIN_ROOMS} and {MAX_ROOMS} rooms")
-        elif len(set(names)) != len(names):
-            fields.fail("rooms", "room names must differ from each other")
-        else:
-            return names
-        return []
-    fields.fail("rooms", f"is required: a number of rooms ({MIN_ROOMS}–{MAX_ROOMS}) or a list of names")
-    return []
-
-
-def _assignments(fields: Fields, raw: Any, rooms: int, mode: str) -> dict[int, list[int]]:
-    if raw is None or raw == {}:
-        return {}
-    if mode != "manual":
-        fields.fail("assignments", "are only taken with mode manual")
-        return {}
-    if not isinstance(raw, dict):
-        fields.fail("assignments", "must be an object {room_index: [user_id, …]}")
-        return {}
-    out: dict[int, list[int]] = {}
-    seen: set[int] = set()
-    for key, ids in raw.items():
-        index = int(key) if isinstance(key, str) and key.isdigit() else None
-        if index is None or index >= max(rooms, 1):
-            fields.fail("assignments", f"room index {key!r} is not one of 0–{rooms - 1}")
-            return {}
-        if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            fields.fail("assignments", f"room {index}: expected a list of user ids")
-            return {}
-        twice = seen.intersection(ids) | {i for i in ids if ids.count(i) > 1}
-        if twice:
-            fields.fail(
-                "assignments", "a person can be in one room only: " + ", ".join(map(str, sorted(twice)))
-            )
-            return {}
-        seen.update(ids)
-        out[index] = list(ids)
-    return out
-
-
-def parse_minutes(data: Any) -> int:
-    fields = Fields(data)
-    minutes = fields.integer("minutes", required=True, minimum=1, maximum=MAX_EXTEND_MINUTES)
-    fields.check()
-    return minutes or 0
-
-
-def parse_broadcast(data: Any) -> str:
-    fields = Fields(data)
-    body = fields.text("body", required=True, max_length=MAX_BROADCAST_CHARS)
-    fields.check()
-    return body
 
 
 # ---------------------------------------------------------------- state
@@ -186,7 +87,7 @@ async def open_state(db: AsyncSession, session_id: int) -> RoundState | None:
     return await _state(db, round_) if round_ else None
 
 
-async def _staff(db: AsyncSession, user_ids: set[int]) -> set[int]:
+async def staff_among(db: AsyncSession, user_ids: set[int]) -> set[int]:
     """Those of `user_ids` who run rooms rather than sit in them (moderators, organisers)."""
     if not user_ids:
         return set()
@@ -248,7 +149,7 @@ async def open_rooms(
         raise Conflict("the breakout rooms are already open")
     state = await _state(db, round_)
     rng = rng or random.Random()
-    people = present - await _staff(db, present)
+    people = present - await staff_among(db, present)
     groups = [list(state.members[room.id]) for room in state.rooms]
     newcomers = sorted(people - {uid for g in groups for uid in g})
     rng.shuffle(newcomers)
@@ -450,79 +351,3 @@ async def is_room_member(db: AsyncSession, user: User, room_id: int) -> bool:
         select(BreakoutMember.id).where(BreakoutMember.room_id == room_id, BreakoutMember.user_id == user.id)
     )
     return found is not None
-
-
-async def names(db: AsyncSession, user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    return dict((await db.execute(select(User.id, User.name).where(User.id.in_(user_ids)))).all())
-
-
-async def attendees(db: AsyncSession, user_ids: set[int]) -> dict[int, str]:
-    """Names of those of `user_ids` who would be placed in rooms (not moderators or organisers)."""
-    staff = await _staff(db, user_ids)
-    return await names(db, user_ids - staff)
-
-
-def round_dict(round_: BreakoutRound) -> dict[str, Any]:
-    return {
-        "id": round_.id,
-        "mode": round_.mode,
-        "status": round_.status,
-        "duration_minutes": round_.duration_minutes,
-        "opened_at": _iso(round_.opened_at),
-        "ends_at": _iso(round_.ends_at),
-        "closed_at": _iso(round_.closed_at),
-        "close_reason": round_.close_reason,
-    }
-
-
-async def view(db: AsyncSession, session_id: int, viewer: User, now: datetime) -> dict[str, Any]:
-    """`GET /sessions/{id}/breakouts`: moderators see who is in each room; others see the sizes and
-    their own room."""
-    if await db.get(Session, session_id) is None:
-        raise NotFound(f"no session {session_id}")
-    state = await latest_state(db, session_id)
-    staff = accounts.role_at_least(viewer.role, "moderator")
-    body: dict[str, Any] = {"session_id": session_id, "now": _iso(now), "round": None, "rooms": []}
-    if state is None:
-        body["my_room_id"] = None
-        return body
-    everyone = {uid for ids in state.members.values() for uid in ids}
-    people = await names(db, everyone) if staff else {}
-    mine = state.room_of(viewer.id)
-    body["round"] = round_dict(state.round)
-    body["my_room_id"] = mine.id if mine else None
-    for room in state.rooms:
-        item: dict[str, Any] = {
-            "id": room.id,
-            "index": room.position,
-            "name": room.name,
-            "capacity": room.capacity,
-            "count": len(state.members[room.id]),
-        }
-        if staff:
-            item["members"] = [{"id": uid, "name": people.get(uid, "")} for uid in state.members[room.id]]
-        body["rooms"].append(item)
-    return body
-
-
-def summary(state: RoundState) -> dict[str, Any]:
-    """What everyone in the session may see of a round (pushed as `breakouts.updated`)."""
-    return {
-        "round": round_dict(state.round),
-        "rooms": [
-            {
-                "id": room.id,
-                "index": room.position,
-                "name": room.name,
-                "capacity": room.capacity,
-                "count": len(state.members[room.id]),
-            }
-            for room in state.rooms
-        ],
-    }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None

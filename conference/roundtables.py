@@ -52,7 +52,7 @@ async def current_seat(db: AsyncSession, session_id: int, user_id: int) -> Table
 
 async def join(db: AsyncSession, table_id: int, user_id: int) -> SeatChange:
     """Seats the person at the table, moving them from another table of the same session; 409 (and no
-    change) when the table is full."""
+    change) when the table is full, or when the session seats by ranked choice and has not been seated."""
     table = await get_table(db, table_id, lock=True)
     await ranked_seating.check_first_come(db, table.session_id)
     seat = await current_seat(db, table.session_id, user_id)

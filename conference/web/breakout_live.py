@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from conference import breakouts, roundtables
+from conference import breakout_views, breakouts, roundtables
 from conference.db.base import utcnow
 from conference.db.models import User
 from conference.realtime import channels
@@ -52,7 +52,7 @@ async def push_assigned(
     wanted = None if only is None else set(only)
     targets = [(uid, room) for uid, room in state.everyone if wanted is None or uid in wanted]
     async with app.state.db.reader() as db:
-        names = await breakouts.names(db, {uid for uid, _ in targets})
+        names = await breakout_views.names(db, {uid for uid, _ in targets})
     now = utcnow()
     for user_id, room in targets:
         await app.state.hub.notify_user(
@@ -82,7 +82,7 @@ async def publish_summary(app: Starlette, state: breakouts.RoundState) -> None:
         "channel": session_channel(state.round.session_id),
         "session_id": state.round.session_id,
         "now": utcnow().isoformat(),
-        **breakouts.summary(state),
+        **breakout_views.summary(state),
     }
     await app.state.hub.publish(session_channel(state.round.session_id), event)
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conference import breakouts
-from conference.breakouts import BreakoutPlan
+from conference.breakout_plan import BreakoutPlan
 from conference.db.base import utcnow
 from conference.db.models import BreakoutMember, BreakoutRound, User
 from conference.errors import Conflict, Forbidden, Invalid, NotFound
@@ -332,3 +332,29 @@ async def test_room_membership_stays_after_close(app, breakout_session, people):
         ]
 
     assert allowed == [True, False, True]
+
+
+async def test_manual_rooms_keep_their_capacity_on_open_and_on_move(app, breakout_session, people):
+    moderator = await people(1, "moderator")
+    a, b, c, d, e = await people(5)
+    await create(
+        app,
+        breakout_session,
+        moderator[0],
+        rooms=2,
+        mode="manual",
+        duration_minutes=10,
+        capacity=2,
+        assignments={"0": [a, b]},
+    )
+
+    with pytest.raises(Invalid) as too_many:
+        await open_(app, breakout_session, [a, b, c, d, e])
+    opened = await open_(app, breakout_session, [a, b, c, d])
+    with pytest.raises(Conflict) as full:
+        async with app.state.db.session() as db:
+            await breakouts.move_person(db, breakout_session, c, room_index=0)
+
+    assert too_many.value.fields == {"capacity": "too small for everyone present"}
+    assert [sorted(opened.members[r.id]) for r in opened.rooms] == [[a, b], [c, d]]
+    assert full.value.message == '"Room 1" is full (2 of 2 places taken)'

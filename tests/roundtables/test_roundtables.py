@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conference import roundtables
-from conference.db.models import RoundTable, TableSeat, User
+from conference.db.models import RoundTable, Session, TableSeat, User
 from conference.errors import Conflict, NotFound
 
 
@@ -123,3 +123,17 @@ async def test_table_membership_for_seated_host_and_moderator(app, roundtable, p
         ]
 
     assert allowed == [True, False, True, True]
+
+
+async def test_join_waits_for_the_seating_of_a_ranked_session(app, roundtable, people):
+    (guest,) = await people(1)
+    async with app.state.db.session() as db:
+        (await db.get(Session, roundtable["session_id"])).seating_mode = "ranked"
+
+    with pytest.raises(Conflict) as waiting:
+        await join(app, roundtable["tables"]["plp-silk"], guest)
+
+    async with app.state.db.reader() as db:
+        seated = await db.scalar(select(func.count()).select_from(TableSeat))
+    assert "rank your tables" in waiting.value.message
+    assert seated == 0

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from conference import accounts, breakouts
+from conference import accounts, breakout_plan, breakout_views, breakouts
 from conference.auth import require_viewer
 from conference.db.base import utcnow
 from conference.db.models import User
@@ -23,7 +23,7 @@ from conference.web.http import path_id, read_json
 
 async def _view(request: Request, session_id: int, viewer: User, status: int = 200) -> JSONResponse:
     async with request.app.state.db.reader() as db:
-        body = await breakouts.view(db, session_id, viewer, utcnow())
+        body = await breakout_views.view(db, session_id, viewer, utcnow())
     for room in body["rooms"]:
         room["channel"] = breakout_channel(room["id"])
     mine = body["my_room_id"]
@@ -47,7 +47,7 @@ async def _present(request: Request, session_id: int, body: dict[str, Any]) -> l
     present = set(await request.app.state.hub.present_users(session_channel(session_id)))
     placed = {m["id"] for room in body["rooms"] for m in room.get("members", [])}
     async with request.app.state.db.reader() as db:
-        people = await breakouts.attendees(db, present - placed)
+        people = await breakout_views.attendees(db, present - placed)
     return [{"id": uid, "name": name} for uid, name in sorted(people.items(), key=lambda p: (p[1], p[0]))]
 
 
@@ -58,7 +58,7 @@ async def list_breakouts(request: Request) -> JSONResponse:
 
 async def create_breakouts(request: Request) -> JSONResponse:
     viewer = await require_viewer(request, "moderator")
-    plan = breakouts.BreakoutPlan.parse(await read_json(request))
+    plan = breakout_plan.BreakoutPlan.parse(await read_json(request))
     async with request.app.state.db.session() as db:
         state = await breakouts.create_rooms(db, path_id(request), plan, viewer.id)
     await live.publish_summary(request.app, state)
@@ -81,7 +81,7 @@ def _move_target(data: Any) -> tuple[int, int | None, int | None]:
     fields = Fields(data)
     user_id = fields.integer("user_id", required=True, minimum=1)
     room_id = fields.integer("room_id", minimum=1)
-    room_index = fields.integer("room_index", minimum=0, maximum=breakouts.MAX_ROOMS - 1)
+    room_index = fields.integer("room_index", minimum=0, maximum=breakout_plan.MAX_ROOMS - 1)
     if room_id is None and room_index is None and not fields.problems:
         fields.fail("room_id", "give room_id or room_index")
     fields.check()
@@ -122,7 +122,7 @@ async def _announce_seat(request: Request, state: breakouts.RoundState, user_id:
 
 async def broadcast(request: Request) -> JSONResponse:
     viewer = await require_viewer(request, "moderator")
-    body = breakouts.parse_broadcast(await read_json(request))
+    body = breakout_plan.parse_broadcast(await read_json(request))
     async with request.app.state.db.reader() as db:
         state = await breakouts.running_state(db, path_id(request), lock=False)
     await live.publish_broadcast(request.app, state, viewer.user, body)
@@ -131,7 +131,7 @@ async def broadcast(request: Request) -> JSONResponse:
 
 async def extend(request: Request) -> JSONResponse:
     viewer = await require_viewer(request, "moderator")
-    minutes = breakouts.parse_minutes(await read_json(request))
+    minutes = breakout_plan.parse_minutes(await read_json(request))
     async with request.app.state.db.session() as db:
         state = await breakouts.extend(db, path_id(request), minutes, utcnow())
     request.app.state.breakout_timer.wake()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 15:04:04.705943
+Create Date: 2026-11-25 15:23:24.818867
 """
 
 import sqlalchemy as sa
