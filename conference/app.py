@@ -38,6 +38,7 @@ class Limits:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    from conference.web.locale import LocaleMiddleware
     from conference.web.routes import routes  # the web layer sits on top; nothing imports it back
     from conference.web.ws import KeepRawSend
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.profile_hooks = []
     # Background services (realtime hub, timers) register here as `async context manager factories`.
     app.state.services = list(service_factories())
+    app.add_middleware(LocaleMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(SecurityHeaders, settings=settings)
     # Outermost: keeps the server's raw websocket `send` for the hub's direct frame writes.

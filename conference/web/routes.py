@@ -20,6 +20,7 @@ from conference.web.api import (
     meetings,
     networking,
     notifications,
+    openapi,
     people,
     programme,
     rooms,
@@ -39,6 +40,7 @@ API_MODULES = [
     admin_programme,
     admin,
     announcements,
+    openapi,
     breakouts,
     roundtables,
     people,
@@ -47,13 +49,18 @@ API_MODULES = [
 ]
 
 
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
 class CachedStaticFiles(StaticFiles):
-    """Static files with a cache lifetime; the ETag lets browsers revalidate cheaply after it."""
+    """Static files with a cache lifetime; the ETag lets browsers revalidate cheaply after it. Pages link
+    them as `?v=<content hash>` (`static_url`), and such an address never changes content: a year."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
         if response.status_code in (200, 304):
-            response.headers.setdefault("cache-control", "public, max-age=3600")
+            versioned = b"v=" in scope.get("query_string", b"")
+            response.headers.setdefault("cache-control", IMMUTABLE if versioned else "public, max-age=3600")
         return response
 
 

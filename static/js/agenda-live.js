@@ -3,7 +3,7 @@
 // server in the viewer's time zone), then says what changed in a polite status message.
 // Visitors who are not signed in (no websocket) check the programme once a minute instead.
 
-import { LiveConnection } from "./live.js";
+import { LiveConnection, t } from "./live.js";
 
 const POLL_MS = 60_000;
 const programme = document.getElementById("programme");
@@ -107,7 +107,7 @@ function patchProgramme(fresh, updates) {
       if (card) {
         const { title } = cardSummary(card);
         card.remove();
-        messages.push(`“${title}” was cancelled.`);
+        messages.push(t("“{title}” was cancelled.", { title }));
       }
       continue;
     }
@@ -125,13 +125,13 @@ function patchProgramme(fresh, updates) {
       if (!place(card, freshCard)) continue;
       markChanged(card);
       const { title, text } = cardSummary(card);
-      messages.push(`Programme updated: “${title}” is now ${text}.`);
+      messages.push(t("Programme updated: “{title}” is now {text}.", { title, text }));
     } else {
       const added = document.importNode(freshCard, true);
       if (!place(added, freshCard)) continue;
       markChanged(added);
       const { title, text } = cardSummary(added);
-      messages.push(`New in the programme: “${title}”, ${text}.`);
+      messages.push(t("New in the programme: “{title}”, {text}.", { title, text }));
     }
   }
   for (const panel of programme.querySelectorAll("[data-day]")) {
@@ -158,11 +158,11 @@ function patchSession(fresh) {
   if (head) markChanged(head);
   const title = squash(document.querySelector(".session-head__title")?.textContent ?? "");
   // "When: …; Where: …" from the facts list (the other facts rarely change and make the message long).
-  const facts = [...document.querySelectorAll(".session-facts > div")]
+  // Rows are picked by data-fact, not by their (translated) names.
+  const facts = [...document.querySelectorAll(".session-facts > [data-fact='when'], .session-facts > [data-fact='where']")]
     .map((row) => [squash(row.querySelector("dt")?.textContent ?? ""), squash(row.querySelector("dd")?.textContent ?? "")])
-    .filter(([name]) => name === "When" || name === "Where")
     .map(([name, value]) => `${name}: ${value}`);
-  return [`This session was just updated: “${title}”. ${facts.join("; ")}.`];
+  return [t("This session was just updated: “{title}”. {facts}.", { title, facts: facts.join("; ") })];
 }
 
 function markCancelled() {
@@ -170,10 +170,10 @@ function markCancelled() {
   if (title && !document.querySelector(".session-cancelled")) {
     const note = document.createElement("p");
     note.className = "notice notice--warning session-cancelled";
-    note.textContent = "This session has been cancelled by the organisers.";
+    note.textContent = t("This session has been cancelled by the organisers.");
     title.after(note);
   }
-  tell("This session has been cancelled by the organisers.");
+  tell(t("This session has been cancelled by the organisers."));
 }
 
 // ---------------------------------------------------------------- visitors without a websocket

@@ -2,7 +2,7 @@
 // Recent ones show on load; new ones arrive over the tab's one websocket. Dismissed ones stay dismissed.
 // User text only ever reaches the page through textContent.
 
-import { LiveConnection } from "./live.js";
+import { LiveConnection, t } from "./live.js";
 
 const RECENT_MS = 3 * 60 * 60 * 1000;
 const DISMISSED_KEY = "announcements.dismissed";
@@ -26,15 +26,15 @@ function remember(key) {
   }
 }
 
-function banner(key, label, text, link) {
+function banner(key, kind, label, text, link) {
   if (!region || dismissed().has(key) || region.querySelector(`[data-key="${CSS.escape(key)}"]`)) return;
   const item = document.createElement("div");
-  item.className = `announcement announcement--${label === "Announcement" ? "organisers" : "personal"}`;
+  item.className = `announcement announcement--${kind}`;
   item.dataset.key = key;
   const body = document.createElement("p");
   body.className = "announcement__body";
   const strong = document.createElement("strong");
-  strong.textContent = `${label}: `;
+  strong.textContent = t("{label}: ", { label });
   body.append(strong, text);
   if (link) {
     const a = document.createElement("a");
@@ -45,7 +45,7 @@ function banner(key, label, text, link) {
   const close = document.createElement("button");
   close.type = "button";
   close.className = "announcement__dismiss";
-  close.setAttribute("aria-label", `Dismiss: ${text.slice(0, 60)}`);
+  close.setAttribute("aria-label", t("Dismiss: {text}", { text: text.slice(0, 60) }));
   close.textContent = "×";
   close.addEventListener("click", () => {
     remember(key);
@@ -56,12 +56,12 @@ function banner(key, label, text, link) {
 }
 
 function showAnnouncement(a) {
-  banner(`a${a.id}`, "Announcement", a.body, a.session_id ? { href: `/sessions/${a.session_id}`, text: a.session_title ?? "Open the session" } : null);
+  banner(`a${a.id}`, "organisers", t("Announcement"), a.body, a.session_id ? { href: `/sessions/${a.session_id}`, text: a.session_title ?? t("Open the session") } : null);
 }
 
 function showNotification(n) {
-  const link = n.cancelled ? { href: "/agenda", text: "My agenda" } : { href: `/sessions/${n.session_id}`, text: "See the session" };
-  banner(`n${n.id}`, "Your agenda", n.message ?? "A session you bookmarked changed.", n.session_id ? link : null);
+  const link = n.cancelled ? { href: "/agenda", text: t("My agenda") } : { href: `/sessions/${n.session_id}`, text: t("See the session") };
+  banner(`n${n.id}`, "personal", t("Your agenda"), n.message ?? t("A session you bookmarked changed."), n.session_id ? link : null);
 }
 
 async function showRecent() {

@@ -1,4 +1,5 @@
 // JSON calls to /api/v1 with the page's CSRF token; failures become ApiError with the server's words.
+import { t } from "./live.js";
 
 export class ApiError extends Error {
   constructor(status, code, message, fields = {}) {
@@ -27,12 +28,12 @@ export async function api(method, url, body) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, "offline", "Could not reach the server. Check your connection and try again.");
+    throw new ApiError(0, "offline", t("Could not reach the server. Check your connection and try again."));
   }
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const error = data?.error ?? {};
-    throw new ApiError(response.status, error.code ?? "error", error.message ?? `The server answered ${response.status}.`, error.fields ?? {});
+    throw new ApiError(response.status, error.code ?? "error", error.message ?? t("The server answered {status}.", { status: response.status }), error.fields ?? {});
   }
   return data;
 }

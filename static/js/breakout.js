@@ -5,8 +5,10 @@
 
 import { api } from "./api-client.js";
 import { Countdown } from "./clock.js";
-import { ChatPanel, LiveConnection, el, uniqueId } from "./live.js";
+import { ChatPanel, LiveConnection, el, skippable, t, uniqueId } from "./live.js";
 import "./tables.js";
+
+const moderatorWord = () => t("Moderator");
 
 function stylesheet(href) {
   if (document.querySelector(`link[href="${href}"]`)) return;
@@ -39,14 +41,14 @@ class BreakoutView {
     this.clock = el("span", { class: "breakout__clock-value", "aria-hidden": "true", text: "--:--" });
     this.countdown = new Countdown(this.clock, { label: clockLabel });
     this.title = el("h2", { id: titleId, class: "breakout__title", tabindex: "-1" });
-    this.broadcasts = el("ul", { class: "breakout__broadcasts", "aria-label": "Messages from the moderators" });
+    this.broadcasts = el("ul", { class: "breakout__broadcasts", "aria-label": t("Messages from the moderators") });
     this.broadcastBox = el(
       "div",
       { class: "breakout__broadcast-box", role: "status", "aria-live": "polite", hidden: true },
       this.broadcasts,
     );
     this.frame = el("div", { class: "breakout__video" });
-    this.videoLink = el("a", { class: "breakout__video-link", target: "_blank", rel: "noopener noreferrer", text: "Open the video in a new tab" });
+    this.videoLink = el("a", { class: "breakout__video-link", target: "_blank", rel: "noopener noreferrer", text: t("Open the video in a new tab") });
     this.chatBox = el("div", { class: "breakout__chat live__panel" });
     this.view = el(
       "section",
@@ -54,11 +56,11 @@ class BreakoutView {
       el(
         "header",
         { class: "breakout__head" },
-        el("div", {}, el("p", { class: "breakout__kicker", text: "Breakout room" }), this.title),
+        el("div", {}, el("p", { class: "breakout__kicker", text: t("Breakout room") }), this.title),
         el(
           "p",
           { class: "breakout__clock", role: "timer", "aria-live": "off" },
-          el("span", { class: "breakout__clock-label", text: "Time left " }),
+          el("span", { class: "breakout__clock-label", text: t("Time left") + " " }),
           this.clock,
           clockLabel,
         ),
@@ -67,12 +69,12 @@ class BreakoutView {
       el("div", { class: "breakout__layout" }, el("div", { class: "breakout__stage" }, this.frame, this.videoLink), this.chatBox),
     );
     this.notice = el("p", { class: "breakout__notice", role: "status", hidden: true });
-    this.picker = el("section", { class: "breakout-picker", hidden: true, "aria-label": "Breakout rooms" });
+    this.picker = el("section", { class: "breakout-picker", hidden: true, "aria-label": t("Breakout rooms") });
     const console = this.viewer.moderator
       ? el(
           "p",
           { class: "breakout__console-link" },
-          el("a", { class: "button button--small", href: `/sessions/${this.sessionId}/console`, text: "Breakout rooms console" }),
+          el("a", { class: "button button--small", href: `/sessions/${this.sessionId}/console`, text: t("Breakout rooms console") }),
         )
       : "";
     this.main.before(console, this.notice, this.picker, this.view);
@@ -124,28 +126,29 @@ class BreakoutView {
     this.room = frame;
     this.countdown.set(frame.ends_at, frame.now);
     if (same) {
-      if (extended) this.#say("The moderators gave the rooms more time.");
+      if (extended) this.#say(t("The moderators gave the rooms more time."));
       return;
     }
     this.chat?.destroy();
-    this.title.textContent = frame.room_name ?? "Your breakout room";
+    this.title.textContent = frame.room_name ?? t("Your breakout room");
     this.broadcasts.replaceChildren();
     this.broadcastBox.hidden = true;
+    const roomName = frame.room_name ?? t("your breakout room");
     const iframe = el("iframe", {
       class: "breakout__frame",
       src: frame.video_url,
-      title: `Video of ${frame.room_name ?? "your breakout room"}`,
+      title: t("Video of {room}", { room: roomName }),
       allow: "camera; microphone; display-capture; fullscreen; autoplay",
       allowfullscreen: true,
       referrerpolicy: "no-referrer",
     });
-    this.frame.replaceChildren(iframe);
+    this.frame.replaceChildren(...skippable(iframe));
     this.videoLink.href = frame.video_url;
     this.chat = new ChatPanel(this.chatBox, {
       connection: this.connection,
       channel: frame.channel,
       viewer: this.viewer,
-      label: `Chat of ${frame.room_name ?? "your room"}`,
+      label: t("Chat of {room}", { room: roomName }),
     });
     this.picker.hidden = true;
     this.main.hidden = true;
@@ -163,8 +166,11 @@ class BreakoutView {
     this.room = null;
     this.view.hidden = true;
     this.main.hidden = false;
-    const why = frame.reason === "time" ? "Time is up: the" : "The";
-    this.#say(`${why} breakout rooms have closed. Welcome back to the main room.`);
+    this.#say(
+      frame.reason === "time"
+        ? t("Time is up: the breakout rooms have closed. Welcome back to the main room.")
+        : t("The breakout rooms have closed. Welcome back to the main room."),
+    );
     this.notice.focus();
   }
 
@@ -172,7 +178,7 @@ class BreakoutView {
     const item = el(
       "li",
       { class: "breakout__broadcast" },
-      el("strong", { text: `${frame.user?.name ?? "Moderator"} to all rooms: ` }),
+      el("strong", { text: t("{name} to all rooms: ", { name: frame.user?.name ?? moderatorWord() }) }),
       el("span", { class: "breakout__broadcast-body", text: frame.body }),
     );
     this.broadcasts.append(item);
@@ -193,27 +199,27 @@ class BreakoutView {
     const items = state.rooms.map((room) => {
       const mine = room.id === this.myPick;
       const full = room.capacity !== null && room.count >= room.capacity;
-      const places = room.capacity ? `${room.count} of ${room.capacity} places taken` : `${room.count} in this room`;
+      const places = room.capacity ? t("{count} of {capacity} places taken", { count: room.count, capacity: room.capacity }) : t("{count} in this room", { count: room.count });
       return el(
         "li",
         { class: "breakout-picker__room" },
         el("span", { class: "breakout-picker__name", text: room.name }),
         el("span", { class: "breakout-picker__count", text: places }),
         mine
-          ? el("span", { class: "breakout-picker__mine", text: "Your room" })
+          ? el("span", { class: "breakout-picker__mine", text: t("Your room") })
           : el("button", {
               type: "button",
               class: "button button--small",
-              text: full ? "Full" : this.myPick ? "Move here" : "Join",
+              text: full ? t("Full") : this.myPick ? t("Move here") : t("Join"),
               disabled: full,
-              "aria-label": `Join ${room.name}`,
+              "aria-label": t("Join {room}", { room: room.name }),
               onclick: (event) => this.#pick(room, event.currentTarget),
             }),
       );
     });
-    const when = round.status === "open" ? "The rooms are open: pick one." : "Pick a room; it opens when the moderators start the breakouts.";
+    const when = round.status === "open" ? t("The rooms are open: pick one.") : t("Pick a room; it opens when the moderators start the breakouts.");
     this.picker.replaceChildren(
-      el("h2", { class: "breakout-picker__title", text: "Breakout rooms" }),
+      el("h2", { class: "breakout-picker__title", text: t("Breakout rooms") }),
       el("p", { class: "muted", text: when }),
       el("ul", { class: "breakout-picker__list" }, items),
     );
@@ -224,7 +230,7 @@ class BreakoutView {
     try {
       const state = await api("POST", `/api/v1/breakouts/${room.id}/join`);
       this.#picker(state);
-      if (state.round.status !== "open") this.#say(`You picked ${room.name}. It opens when the moderators start the breakouts.`);
+      if (state.round.status !== "open") this.#say(t("You picked {room}. It opens when the moderators start the breakouts.", { room: room.name }));
     } catch (error) {
       this.#say(error.message);
     } finally {

@@ -1,5 +1,6 @@
 // Countdowns kept by the server's clock: every breakout event carries the server's `now`, so a
 // browser whose clock is off still shows the time the server will close the rooms.
+import { t, tn } from "./live.js";
 
 /** Milliseconds to add to Date.now() to get the server's time, from a server timestamp just received. */
 export function serverOffset(serverNowIso) {
@@ -19,9 +20,9 @@ export function formatLeft(ms) {
 /** Spoken form for screen readers, rounded to the minute ("about 4 minutes left"). */
 export function describeLeft(ms) {
   const minutes = Math.round(Math.max(0, ms) / 60000);
-  if (ms <= 0) return "Time is up";
-  if (minutes <= 1) return "Less than a minute left";
-  return `About ${minutes} minutes left`;
+  if (ms <= 0) return t("Time is up");
+  if (minutes <= 1) return t("Less than a minute left");
+  return tn("About {n} minute left", "About {n} minutes left", minutes);
 }
 
 /**

@@ -1,15 +1,22 @@
 // The live room of a session page: status line, chat, Q&A, polls, reactions and presence, on the
 // tab's shared LiveConnection. Mounted on every element with [data-live-room].
 
-import { ChatPanel, LiveConnection, describeStatus, el, formatTime, uniqueId } from "./live.js";
+import { ChatPanel, LiveConnection, describeStatus, el, formatTime, t, tn, uniqueId } from "./live.js";
 
 const STATUS_LABELS = {
-  pending: "Awaiting approval",
-  hidden: "Hidden",
-  answered: "Answered",
-  pinned: "Pinned",
+  pending: t("Awaiting approval"),
+  hidden: t("Hidden"),
+  answered: t("Answered"),
+  pinned: t("Pinned"),
 };
-const REACTION_NAMES = { "👏": "Applause", "❤️": "Love it", "👍": "Agree", "😂": "Funny", "😮": "Surprising", "🎉": "Celebrate" };
+const REACTION_NAMES = {
+  "👏": t("Applause"),
+  "❤️": t("Love it"),
+  "👍": t("Agree"),
+  "😂": t("Funny"),
+  "😮": t("Surprising"),
+  "🎉": t("Celebrate"),
+};
 const PUBLIC = new Set(["visible", "approved", "answered", "pinned"]);
 // Counts cover 10 s and a process pushes its decay to zero; this only guards against a lost push.
 const SOURCE_QUIET_MS = 12000;
@@ -32,20 +39,20 @@ export class QAPanel extends EventTarget {
 
   #render() {
     const inputId = uniqueId("qa-input");
-    this.input = el("textarea", { id: inputId, rows: "2", maxlength: "2000", placeholder: "Ask the speakers a question…" });
+    this.input = el("textarea", { id: inputId, rows: "2", maxlength: "2000", placeholder: t("Ask the speakers a question…") });
     this.notice = el("p", { class: "qa__notice", role: "status", hidden: true });
     this.form = el(
       "form",
       { class: "qa__form", onsubmit: (event) => this.#ask(event) },
-      el("label", { for: inputId, class: "visually-hidden", text: "Your question" }),
+      el("label", { for: inputId, class: "visually-hidden", text: t("Your question") }),
       this.input,
-      el("button", { type: "submit", class: "button button--primary", text: "Ask" }),
+      el("button", { type: "submit", class: "button button--primary", text: t("Ask") }),
       this.moderated
-        ? el("p", { class: "qa__hint", text: "Questions are reviewed by a moderator before everyone sees them." })
+        ? el("p", { class: "qa__hint", text: t("Questions are reviewed by a moderator before everyone sees them.") })
         : null,
     );
-    this.list = el("ol", { class: "qa__list", "aria-label": "Questions" });
-    this.empty = el("p", { class: "qa__empty", text: "No questions yet. Be the first to ask." });
+    this.list = el("ol", { class: "qa__list", "aria-label": t("Questions") });
+    this.empty = el("p", { class: "qa__empty", text: t("No questions yet. Be the first to ask.") });
     this.root.classList.add("qa");
     this.root.replaceChildren(this.form, this.notice, this.empty, this.list);
   }
@@ -138,7 +145,7 @@ export class QAPanel extends EventTarget {
     const own = question.user?.id === this.viewer.id;
     const voted = this.voted.has(question.id);
     const votable = PUBLIC.has(question.status) && !own;
-    const who = question.user?.name ?? "Someone";
+    const who = question.user?.name ?? t("Someone");
     const vote = el(
       "button",
       {
@@ -146,12 +153,12 @@ export class QAPanel extends EventTarget {
         class: "qa__vote",
         "aria-pressed": String(voted),
         "aria-label": own
-          ? `Your question has ${question.votes} ${question.votes === 1 ? "vote" : "votes"}`
-          : `Upvote question from ${who} (${question.votes} ${question.votes === 1 ? "vote" : "votes"})`,
+          ? tn("Your question has {n} vote", "Your question has {n} votes", question.votes)
+          : tn("Upvote question from {name} ({n} vote)", "Upvote question from {name} ({n} votes)", question.votes, { name: who }),
         // Voted stays focusable (aria-disabled) so that keyboard focus is not lost on the way.
         disabled: !votable,
         "aria-disabled": voted ? "true" : undefined,
-        title: own ? "You cannot vote for your own question" : voted ? "You voted for this question" : "Upvote",
+        title: own ? t("You cannot vote for your own question") : voted ? t("You voted for this question") : t("Upvote"),
         dataset: { questionAction: `vote-${question.id}` },
         onclick: () => this.#vote(question.id),
       },
@@ -172,7 +179,7 @@ export class QAPanel extends EventTarget {
         el(
           "p",
           { class: "qa__meta" },
-          el("span", { class: "qa__author", text: own ? `${who} (you)` : who }),
+          el("span", { class: "qa__author", text: own ? t("{name} (you)", { name: who }) : who }),
           question.ts ? el("time", { datetime: question.ts, text: formatTime(question.ts) }) : null,
           badge,
         ),
@@ -194,12 +201,12 @@ export class QAPanel extends EventTarget {
           onclick: () => this.#moderate(question.id, status),
         }),
       );
-    if (question.status === "pending" || question.status === "hidden") add("approved", "Approve");
-    if (question.status !== "pinned") add("pinned", "Pin");
-    else add("approved", "Unpin");
-    if (question.status !== "answered") add("answered", "Mark answered");
-    if (question.status !== "hidden") add("hidden", "Hide");
-    return el("div", { class: "qa__tools", role: "group", "aria-label": "Moderate this question" }, actions);
+    if (question.status === "pending" || question.status === "hidden") add("approved", t("Approve"));
+    if (question.status !== "pinned") add("pinned", t("Pin"));
+    else add("approved", t("Unpin"));
+    if (question.status !== "answered") add("answered", t("Mark answered"));
+    if (question.status !== "hidden") add("hidden", t("Hide"));
+    return el("div", { class: "qa__tools", role: "group", "aria-label": t("Moderate this question") }, actions);
   }
 
   async #ask(event) {
@@ -209,7 +216,7 @@ export class QAPanel extends EventTarget {
     try {
       await this.connection.request({ type: "question.ask", channel: this.channel, body });
       this.input.value = "";
-      if (this.moderated) this.#say("Thanks! Your question will appear once a moderator approves it.", "wait");
+      if (this.moderated) this.#say(t("Thanks! Your question will appear once a moderator approves it."), "wait");
       else this.#say("");
     } catch (error) {
       this.#say(error.message, "error");
@@ -255,7 +262,7 @@ export class PollsPanel extends EventTarget {
   #render() {
     this.notice = el("p", { class: "polls__notice", role: "status", hidden: true });
     this.list = el("div", { class: "polls__list" });
-    this.empty = el("p", { class: "polls__empty", text: "No polls yet." });
+    this.empty = el("p", { class: "polls__empty", text: t("No polls yet.") });
     this.root.classList.add("polls");
     this.root.replaceChildren(...(this.viewer.moderator ? [this.#createForm()] : []), this.notice, this.empty, this.list);
   }
@@ -277,25 +284,25 @@ export class PollsPanel extends EventTarget {
         el(
           "li",
           {},
-          el("label", { for: id, class: "visually-hidden", text: `Option ${n}` }),
-          el("input", { id, type: "text", maxlength: "200", placeholder: `Option ${n}`, required: n <= 2 }),
+          el("label", { for: id, class: "visually-hidden", text: t("Option {n}", { n }) }),
+          el("input", { id, type: "text", maxlength: "200", placeholder: t("Option {n}", { n }), required: n <= 2 }),
         ),
       );
       addButton.disabled = options.children.length >= 10;
     };
-    const addButton = el("button", { type: "button", class: "button button--quiet", text: "Add option", onclick: addOption });
+    const addButton = el("button", { type: "button", class: "button button--quiet", text: t("Add option"), onclick: addOption });
     const form = el(
       "form",
       { class: "polls__create" },
-      el("label", { for: questionId, text: "Poll question" }),
+      el("label", { for: questionId, text: t("Poll question") }),
       question,
-      el("p", { class: "polls__label", text: "Options" }),
+      el("p", { class: "polls__label", text: t("Options") }),
       options,
       el(
         "div",
         { class: "polls__create-actions" },
         addButton,
-        el("button", { type: "submit", class: "button button--primary", text: "Start poll" }),
+        el("button", { type: "submit", class: "button button--primary", text: t("Start poll") }),
       ),
     );
     addOption();
@@ -314,7 +321,7 @@ export class PollsPanel extends EventTarget {
         this.#say(error.message, "error");
       }
     });
-    const box = el("details", { class: "polls__create-box" }, el("summary", { text: "Start a poll" }), form);
+    const box = el("details", { class: "polls__create-box" }, el("summary", { text: t("Start a poll") }), form);
     return box;
   }
 
@@ -367,7 +374,7 @@ export class PollsPanel extends EventTarget {
             "aria-pressed": String(chosen),
             disabled: poll.closed,
             dataset: { option: String(index) },
-            "aria-label": `${option}: ${count} ${count === 1 ? "vote" : "votes"}, ${percent}%${chosen ? " (your vote)" : ""}`,
+            "aria-label": (chosen ? tn("{option}: {n} vote, {percent}% (your vote)", "{option}: {n} votes, {percent}% (your vote)", count, { option, percent }) : tn("{option}: {n} vote, {percent}%", "{option}: {n} votes, {percent}%", count, { option, percent })),
             onclick: () => this.#vote(poll.id, index),
           },
           bar,
@@ -376,15 +383,15 @@ export class PollsPanel extends EventTarget {
         ),
       );
     });
-    const state = poll.closed ? "Closed" : mine === undefined ? "Open: choose an answer" : "Open: you can change your answer";
+    const state = poll.closed ? t("Closed") : mine === undefined ? t("Open: choose an answer") : t("Open: you can change your answer");
     return el(
       "section",
       { class: poll.closed ? "poll poll--closed" : "poll", "aria-labelledby": headingId, dataset: { id: poll.id } },
       el("h3", { id: headingId, class: "poll__question", text: poll.question }),
-      el("p", { class: "poll__state", text: `${state} · ${total} ${total === 1 ? "vote" : "votes"}` }),
+      el("p", { class: "poll__state", text: `${state} · ${tn("{n} vote", "{n} votes", total)}` }),
       el("ul", { class: "poll__options" }, options),
       this.viewer.moderator && !poll.closed
-        ? el("button", { type: "button", class: "button button--small", text: "Close poll", onclick: () => this.#close(poll.id) })
+        ? el("button", { type: "button", class: "button button--small", text: t("Close poll"), onclick: () => this.#close(poll.id) })
         : null,
     );
   }
@@ -418,7 +425,7 @@ export class ReactionBar {
     this.buttons = new Map();
     root.classList.add("reactions");
     root.setAttribute("role", "group");
-    root.setAttribute("aria-label", "React");
+    root.setAttribute("aria-label", t("React"));
     for (const [emoji, name] of Object.entries(REACTION_NAMES)) {
       const count = el("span", { class: "reaction__count", "aria-hidden": "true", text: "" });
       const button = el(
@@ -471,7 +478,7 @@ export class ReactionBar {
       const before = this.counts.get(emoji) ?? 0;
       count.textContent = n ? String(n) : "";
       button.classList.toggle("reaction--active", n > 0);
-      button.setAttribute("aria-label", n ? `${REACTION_NAMES[emoji]} (${n} in the last 10 seconds)` : REACTION_NAMES[emoji]);
+      button.setAttribute("aria-label", n ? t("{reaction} ({n} in the last 10 seconds)", { reaction: REACTION_NAMES[emoji], n }) : REACTION_NAMES[emoji]);
       if (n > before) {
         button.classList.remove("reaction--bump");
         void button.offsetWidth;
@@ -526,8 +533,8 @@ class Tabs {
 
 function statusLine(root, connection) {
   const text = el("span", { class: "live-status__text" });
-  const retry = el("button", { type: "button", class: "button button--small", text: "Retry now", hidden: true, onclick: () => connection.retryNow() });
-  const signIn = el("a", { class: "button button--small", href: `/login?next=${encodeURIComponent(location.pathname)}`, text: "Sign in", hidden: true });
+  const retry = el("button", { type: "button", class: "button button--small", text: t("Retry now"), hidden: true, onclick: () => connection.retryNow() });
+  const signIn = el("a", { class: "button button--small", href: `/login?next=${encodeURIComponent(location.pathname)}`, text: t("Sign in"), hidden: true });
   root.replaceChildren(el("span", { class: "live-status__dot", "aria-hidden": "true" }), text, retry, signIn);
   let countdown = null;
   const show = (detail) => {
@@ -563,14 +570,14 @@ export function mountLiveRoom(root) {
   const part = (name) => root.querySelector(`[data-live-part="${name}"]`);
   statusLine(part("status"), connection);
   const tabs = new Tabs(part("tabs"));
-  const chat = new ChatPanel(part("chat"), { connection, channel, viewer, label: "Chat", titleBadge: true });
+  const chat = new ChatPanel(part("chat"), { connection, channel, viewer, label: t("Chat"), titleBadge: true });
   const qa = new QAPanel(part("qa"), { connection, channel, viewer, moderated: root.dataset.qaModerated === "true" });
   const polls = new PollsPanel(part("polls"), { connection, channel, viewer });
   new ReactionBar(part("reactions"), { connection, channel });
   const presence = part("presence");
   connection.subscribe(channel, (frame) => {
     const count = frame.type === "presence" ? frame.count : frame.type === "joined" ? frame.presence?.count : undefined;
-    if (typeof count === "number") presence.textContent = `${count} watching`;
+    if (typeof count === "number") presence.textContent = tn("{n} watching", "{n} watching", count);
   });
   chat.addEventListener("unread", (event) => {
     if (tabs.selected !== 0) tabs.mark(0, event.detail.count ? String(event.detail.count) : "");

@@ -36,7 +36,35 @@ export function uniqueId(prefix) {
   return `${prefix}-${uid}`;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+/**
+ * An embedded player with a link before it that jumps past it: a keyboard user is never stuck inside a
+ * frame whose focus order is not ours. Returns [skip link, frame, landing point].
+ */
+export function skippable(frame, label = t("Skip past the video")) {
+  const after = uniqueId("after-frame");
+  return [
+    el("a", { class: "skip-past", href: `#${after}`, text: label }),
+    frame,
+    el("span", { id: after, tabindex: "-1" }),
+  ];
+}
+
+/** The page's translation of `message` ("Text {name}" with `values`), through app.js's catalog. */
+export function t(message, values) {
+  const site = window.conference;
+  if (site && site.t) return site.t(message, values);
+  return message.replace(/\{(\w+)\}/g, (match, key) => (values && key in values ? String(values[key]) : match));
+}
+
+/** The plural form for `n` (`{n}` in the text is the number, formatted for the page's language). */
+export function tn(singular, plural, n, values) {
+  const site = window.conference;
+  if (site && site.tn) return site.tn(singular, plural, n, values);
+  return t(n === 1 ? singular : plural, { n, ...values });
+}
+
+// Times in the page's language (the <html lang>), not the browser's, so a page reads in one language.
+const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
 
 export function formatTime(iso) {
   const date = new Date(iso);
@@ -395,26 +423,60 @@ export class LiveConnection extends EventTarget {
   }
 }
 
+/**
+ * Says a countdown to screen readers without chattering: the minutes left when a new minute starts, the
+ * last 10 seconds once, and the end. `region` is a polite live region; the visible clock stays silent.
+ */
+export class CountdownAnnouncer {
+  constructor(region) {
+    this.region = region;
+    this.said = null;
+  }
+
+  update(secondsLeft) {
+    let key;
+    let text;
+    if (secondsLeft <= 0) {
+      key = "end";
+      text = t("Time is up.");
+    } else if (secondsLeft <= 10) {
+      key = "10s";
+      text = t("10 seconds left.");
+    } else {
+      const minutes = Math.ceil(secondsLeft / 60);
+      key = `${minutes}m`;
+      text = tn("{n} minute left.", "{n} minutes left.", minutes);
+    }
+    if (key === this.said || !this.region) return;
+    this.said = key;
+    this.region.textContent = text;
+  }
+
+  reset() {
+    this.said = null;
+  }
+}
+
 /** Plain-language text for a connection state (shared by every room's status line). */
 export function describeStatus({ state, retryInMs }) {
   const seconds = retryInMs ? Math.max(1, Math.round(retryInMs / 1000)) : 0;
   switch (state) {
     case "connecting":
-      return { tone: "info", text: "Connecting to the live room…" };
+      return { tone: "info", text: t("Connecting to the live room…") };
     case "open":
-      return { tone: "ok", text: "Live" };
+      return { tone: "ok", text: t("Live") };
     case "reconnecting":
-      return { tone: "warn", text: seconds ? `Connection lost. Reconnecting in ${seconds} s…` : "Reconnecting…", retry: true };
+      return { tone: "warn", text: seconds ? t("Connection lost. Reconnecting in {seconds} s…", { seconds }) : t("Reconnecting…"), retry: true };
     case "failed":
       return {
         tone: "error",
-        text: `Can't connect to the live room. Check your connection; retrying in ${seconds} s.`,
+        text: t("Can't connect to the live room. Check your connection; retrying in {seconds} s. The rest of this page still works.", { seconds }),
         retry: true,
       };
     case "offline":
-      return { tone: "warn", text: "You are offline. Messages you send will go out when you are back." };
+      return { tone: "warn", text: t("You are offline. Messages you send will go out when you are back.") };
     case "unauthorized":
-      return { tone: "error", text: "Your session has ended. Sign in again to rejoin the live room.", signIn: true };
+      return { tone: "error", text: t("Your session has ended. Sign in again to rejoin the live room."), signIn: true };
     default:
       return { tone: "info", text: "" };
   }
@@ -427,7 +489,7 @@ export function describeStatus({ state, retryInMs }) {
  *   new ChatPanel(element, {connection, channel, viewer: {id, name, moderator}, label: "Chat"})
  */
 export class ChatPanel extends EventTarget {
-  constructor(root, { connection, channel, viewer, label = "Chat", historyUrl = "/api/v1/rooms", titleBadge = false }) {
+  constructor(root, { connection, channel, viewer, label = t("Chat"), historyUrl = "/api/v1/rooms", titleBadge = false }) {
     super();
     this.root = root;
     this.connection = connection;
@@ -473,25 +535,26 @@ export class ChatPanel extends EventTarget {
       type: "button",
       class: "button button--quiet chat__pause",
       "aria-pressed": "false",
-      text: "Pause auto-scroll",
+      text: t("Pause auto-scroll"),
       onclick: () => this.setPaused(!this.paused),
     });
     this.earlierButton = el("button", {
       type: "button",
       class: "button button--quiet chat__earlier",
       hidden: true,
-      text: "Load earlier messages",
+      text: t("Load earlier messages"),
       onclick: () => this.#loadEarlier(),
     });
+    // A list that is also a polite live region (not role="log": that role would hide the list and its
+    // items from screen readers; axe flags the orphaned <li>s).
     this.log = el("ol", {
       class: "chat__log",
-      role: "log",
       "aria-live": "polite",
       "aria-relevant": "additions",
-      "aria-label": `${label} messages`,
+      "aria-label": t("{room} messages", { room: label }),
       tabindex: "0",
     });
-    this.empty = el("li", { class: "chat__empty", text: "No messages yet. Say hello!" });
+    this.empty = el("li", { class: "chat__empty", text: t("No messages yet. Say hello!") });
     this.log.append(this.empty);
     this.jumpButton = el("button", {
       type: "button",
@@ -504,16 +567,16 @@ export class ChatPanel extends EventTarget {
       class: "chat__input",
       rows: "2",
       maxlength: String(MAX_BODY_CHARS),
-      placeholder: "Write a message…",
+      placeholder: t("Write a message…"),
       "aria-describedby": hintId,
       autocomplete: "off",
     });
-    this.sendButton = el("button", { type: "submit", class: "button button--primary chat__send", text: "Send" });
-    this.hint = el("p", { id: hintId, class: "chat__hint", text: "Enter to send, Shift+Enter for a new line." });
+    this.sendButton = el("button", { type: "submit", class: "button button--primary chat__send", text: t("Send") });
+    this.hint = el("p", { id: hintId, class: "chat__hint", text: t("Enter to send, Shift+Enter for a new line.") });
     this.form = el(
       "form",
       { class: "chat__form", onsubmit: (event) => this.#submit(event) },
-      el("label", { for: inputId, class: "visually-hidden", text: `Message to ${label.toLowerCase()}` }),
+      el("label", { for: inputId, class: "visually-hidden", text: t("Message to {room}", { room: label.toLowerCase() }) }),
       this.input,
       this.sendButton,
       this.hint,
@@ -543,7 +606,7 @@ export class ChatPanel extends EventTarget {
     this.slowSelect = el(
       "select",
       { id, class: "chat__slow-select" },
-      [0, 5, 10, 30, 60, 120].map((s) => el("option", { value: String(s), text: s ? `${s} s` : "Off" })),
+      [0, 5, 10, 30, 60, 120].map((s) => el("option", { value: String(s), text: s ? t("{seconds} s", { seconds: s }) : t("Off") })),
     );
     this.slowSelect.addEventListener("change", async () => {
       const seconds = Number(this.slowSelect.value);
@@ -553,7 +616,7 @@ export class ChatPanel extends EventTarget {
         this.#say(error.message, "error");
       }
     });
-    return el("span", { class: "chat__slow" }, el("label", { for: id, text: "Slow mode" }), this.slowSelect);
+    return el("span", { class: "chat__slow" }, el("label", { for: id, text: t("Slow mode") }), this.slowSelect);
   }
 
   #reportDialog() {
@@ -565,15 +628,15 @@ export class ChatPanel extends EventTarget {
       el(
         "form",
         { method: "dialog" },
-        el("h3", { id: `${reasonId}-title`, text: "Report this message to the moderators" }),
+        el("h3", { id: `${reasonId}-title`, text: t("Report this message to the moderators") }),
         el("p", { class: "chat__dialog-quote" }),
-        el("label", { for: reasonId, text: "What is wrong with it? (optional)" }),
+        el("label", { for: reasonId, text: t("What is wrong with it? (optional)") }),
         reason,
         el(
           "div",
           { class: "chat__dialog-actions" },
-          el("button", { value: "cancel", class: "button button--quiet", text: "Cancel" }),
-          el("button", { value: "report", class: "button button--primary", text: "Report" }),
+          el("button", { value: "cancel", class: "button button--quiet", text: t("Cancel") }),
+          el("button", { value: "report", class: "button button--primary", text: t("Report") }),
         ),
       ),
     );
@@ -582,7 +645,7 @@ export class ChatPanel extends EventTarget {
       if (dialog.returnValue !== "report" || !messageId) return;
       try {
         await this.connection.request({ type: "chat.report", channel: this.channel, id: messageId, reason: reason.value });
-        this.#say("Thank you. The moderators will look at it.", "ok");
+        this.#say(t("Thank you. The moderators will look at it."), "ok");
       } catch (error) {
         this.#say(error.message, "error");
       }
@@ -598,7 +661,7 @@ export class ChatPanel extends EventTarget {
       el(
         "div",
         { class: "msg__meta" },
-        el("span", { class: "msg__author", text: own ? `${message.user.name} (you)` : message.user?.name ?? "Someone" }),
+        el("span", { class: "msg__author", text: own ? t("{name} (you)", { name: message.user.name }) : message.user?.name ?? t("Someone") }),
         el("time", { class: "msg__time", datetime: message.ts ?? "", text: message.ts ? formatTime(message.ts) : "" }),
         el("span", { class: "msg__state", text: "" }),
       ),
@@ -616,8 +679,8 @@ export class ChatPanel extends EventTarget {
         el("button", {
           type: "button",
           class: "msg__action",
-          text: "Delete",
-          "aria-label": `Delete message from ${who}`,
+          text: t("Delete"),
+          "aria-label": t("Delete message from {name}", { name: who }),
           onclick: () => this.#delete(message.id),
         }),
       );
@@ -627,8 +690,8 @@ export class ChatPanel extends EventTarget {
         el("button", {
           type: "button",
           class: "msg__action",
-          text: "Report",
-          "aria-label": `Report message from ${who}`,
+          text: t("Report"),
+          "aria-label": t("Report message from {name}", { name: who }),
           onclick: () => this.#openReport(message),
         }),
       );
@@ -638,7 +701,7 @@ export class ChatPanel extends EventTarget {
         el("button", {
           type: "button",
           class: "msg__action",
-          text: "Mute 10 min",
+          text: t("Mute 10 min"),
           "aria-label": `Mute ${who} for 10 minutes`,
           onclick: () => this.#mute(message.user, 10),
         }),
@@ -678,7 +741,7 @@ export class ChatPanel extends EventTarget {
         this.#setSlowMode(frame.seconds, true);
         break;
       case "join.failed":
-        this.#say(frame.message || "You cannot join this room.", "error");
+        this.#say(frame.message || t("You cannot join this room."), "error");
         this.form.hidden = true;
         break;
       default:
@@ -741,7 +804,7 @@ export class ChatPanel extends EventTarget {
     this.unread += 1;
     if (this.unread === 1) {
       this.divider?.remove();
-      this.divider = el("li", { class: "chat__divider", role: "separator", "aria-label": "New messages" }, el("span", { text: "New messages" }));
+      this.divider = el("li", { class: "chat__divider", role: "separator", "aria-label": t("New messages") }, el("span", { text: t("New messages") }));
       this.log.insertBefore(this.divider, item);
     }
     this.#updateJump();
@@ -773,7 +836,7 @@ export class ChatPanel extends EventTarget {
   #updateJump() {
     const away = !this.#atBottom();
     this.jumpButton.hidden = !(away || this.unread > 0) || this.byId.size === 0;
-    this.jumpButton.textContent = this.unread > 0 ? `${this.unread} new ${this.unread === 1 ? "message" : "messages"} ↓` : "Jump to latest ↓";
+    this.jumpButton.textContent = this.unread > 0 ? tn("{n} new message ↓", "{n} new messages ↓", this.unread) : t("Jump to latest ↓");
     if (this.titleBadge) document.title = this.unread > 0 ? `(${this.unread}) ${this.baseTitle}` : this.baseTitle;
   }
 
@@ -789,7 +852,7 @@ export class ChatPanel extends EventTarget {
   setPaused(paused) {
     this.paused = paused;
     this.pauseButton.setAttribute("aria-pressed", String(paused));
-    this.pauseButton.textContent = paused ? "Resume auto-scroll" : "Pause auto-scroll";
+    this.pauseButton.textContent = paused ? t("Resume auto-scroll") : t("Pause auto-scroll");
     if (!paused) this.scrollToLatest();
   }
 
@@ -807,7 +870,8 @@ export class ChatPanel extends EventTarget {
       item.querySelector(".msg__meta").append(el("span", { class: "msg__flag", text: "Reported" }));
     }
     const reason = report.reason ? `: “${report.reason}”` : "";
-    this.#say(`${report.reporter?.name ?? "Someone"} reported a message${reason}`, "warn");
+    const reporter = report.reporter?.name ?? t("Someone");
+    this.#say(t("{name} reported a message", { name: reporter }) + reason, "warn");
   }
 
   #say(text, tone = "info") {
@@ -823,13 +887,13 @@ export class ChatPanel extends EventTarget {
     const body = this.input.value.trim();
     if (!body) return;
     if (body.length > MAX_BODY_CHARS) {
-      this.#say(`Messages can be at most ${MAX_BODY_CHARS} characters.`, "error");
+      this.#say(t("Messages can be at most {count} characters.", { count: MAX_BODY_CHARS }), "error");
       return;
     }
     if (this.mutedUntil && this.mutedUntil > Date.now()) return;
     const wait = this.nextSendAt - Date.now();
     if (wait > 0) {
-      this.#say(`Slow mode is on: you can send again in ${Math.ceil(wait / 1000)} s.`, "warn");
+      this.#say(t("Slow mode is on: you can send again in {seconds} s.", { seconds: Math.ceil(wait / 1000) }), "warn");
       return;
     }
     const clientId = this.connection.sendChat(this.channel, body);
@@ -847,7 +911,7 @@ export class ChatPanel extends EventTarget {
 
   #setItemState(item) {
     const state = item.querySelector(".msg__state");
-    state.textContent = this.connection.state === "open" ? "Sending…" : "Waiting for the connection…";
+    state.textContent = this.connection.state === "open" ? t("Sending…") : t("Waiting for the connection…");
   }
 
   #markFailed(clientId, error) {
@@ -863,7 +927,7 @@ export class ChatPanel extends EventTarget {
       el("button", {
         type: "button",
         class: "msg__action",
-        text: "Try again",
+        text: t("Try again"),
         onclick: () => {
           item.remove();
           this.byClientId.delete(clientId);
@@ -874,7 +938,7 @@ export class ChatPanel extends EventTarget {
       el("button", {
         type: "button",
         class: "msg__action",
-        text: "Discard",
+        text: t("Discard"),
         onclick: () => {
           item.remove();
           this.byClientId.delete(clientId);
@@ -908,7 +972,7 @@ export class ChatPanel extends EventTarget {
   async #mute(user, minutes) {
     try {
       await this.connection.request({ type: "moderation.mute", channel: this.channel, user_id: user.id, minutes });
-      this.#say(`${user.name} is muted here for ${minutes} minutes.`, "ok");
+      this.#say(t("{name} is muted here for {minutes} minutes.", { name: user.name, minutes }), "ok");
     } catch (error) {
       this.#say(error.message, "error");
     }
@@ -921,9 +985,11 @@ export class ChatPanel extends EventTarget {
     this.input.disabled = Boolean(muted);
     this.sendButton.disabled = Boolean(muted);
     if (muted) {
-      this.#say(`A moderator muted you in this room until ${formatTime(until)}.`, "error");
+      this.#say(t("A moderator muted you in this room until {time}.", { time: formatTime(until) }), "error");
+      this.notice.dataset.muted = "true"; // the text is translated: remember what it says another way
       this.muteTimer = setTimeout(() => this.#setMuted(null), Math.min(this.mutedUntil - Date.now(), 2 ** 31 - 1));
-    } else if (this.notice.textContent.startsWith("A moderator muted you")) {
+    } else if (this.notice.dataset.muted === "true") {
+      delete this.notice.dataset.muted;
       this.#say("");
     }
   }
@@ -934,9 +1000,9 @@ export class ChatPanel extends EventTarget {
     if (before === this.slowMode) announce = false;
     if (this.slowSelect) this.slowSelect.value = String(this.slowMode);
     this.hint.textContent = this.slowMode
-      ? `Slow mode: one message every ${this.slowMode} s. Enter to send, Shift+Enter for a new line.`
-      : "Enter to send, Shift+Enter for a new line.";
-    if (announce) this.#say(this.slowMode ? `Slow mode is on: one message every ${this.slowMode} s.` : "Slow mode is off.", "info");
+      ? t("Slow mode: one message every {seconds} s. Enter to send, Shift+Enter for a new line.", { seconds: this.slowMode })
+      : t("Enter to send, Shift+Enter for a new line.");
+    if (announce) this.#say(this.slowMode ? t("Slow mode is on: one message every {seconds} s.", { seconds: this.slowMode }) : t("Slow mode is off."), "info");
   }
 
   #startSlowCountdown(seconds) {
@@ -947,7 +1013,7 @@ export class ChatPanel extends EventTarget {
       if (left <= 0) {
         clearInterval(this.slowTimer);
         this.sendButton.disabled = Boolean(this.mutedUntil && this.mutedUntil > Date.now());
-        this.sendButton.textContent = "Send";
+        this.sendButton.textContent = t("Send");
         return;
       }
       this.sendButton.disabled = true;
@@ -971,7 +1037,7 @@ export class ChatPanel extends EventTarget {
       if (messages.length) this.firstId = Math.min(this.firstId, ...messages.map((m) => m.id));
       this.earlierButton.hidden = messages.length < 50;
     } catch {
-      this.#say("Could not load earlier messages; try again.", "error");
+      this.#say(t("Could not load earlier messages; try again."), "error");
     } finally {
       this.earlierButton.disabled = false;
     }

@@ -1,6 +1,6 @@
 // The speed-networking lobby: joins networking:{session}, shows the round, the partner, the reason, the
 // video link and a countdown kept by the server's clock; after the round, connect buttons.
-import { LiveConnection, describeStatus, el } from "./live.js";
+import { CountdownAnnouncer, LiveConnection, describeStatus, el, t, tn } from "./live.js";
 
 const root = document.querySelector("[data-lobby]");
 const sessionId = Number(root.dataset.session);
@@ -9,6 +9,7 @@ const connection = LiveConnection.shared();
 let clockOffset = 0; // server time minus this browser's time, in ms
 let endsAt = null;
 let ticker = null;
+const spoken = new CountdownAnnouncer(root.parentElement.querySelector("[data-lobby-countdown-status]"));
 
 function syncClock(serverNow) {
   if (serverNow) clockOffset = Date.parse(serverNow) - Date.now();
@@ -19,12 +20,16 @@ function countdown() {
   clearInterval(ticker);
   if (!endsAt) {
     box.hidden = true;
+    spoken.reset();
     return;
   }
   const tick = () => {
     const left = Math.max(0, Math.round((endsAt - (Date.now() + clockOffset)) / 1000));
     box.hidden = false;
-    box.textContent = left > 0 ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left in this round` : "Time is up: back to the lobby in a moment…";
+    box.textContent = left > 0
+      ? t("{time} left in this round", { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}` })
+      : t("Time is up: back to the lobby in a moment…");
+    spoken.update(left);
     if (left <= 0) clearInterval(ticker);
   };
   tick();
@@ -39,9 +44,9 @@ function personItem(person) {
 function showPaired(event) {
   syncClock(event.now);
   endsAt = Date.parse(event.ends_at);
-  part("heading").textContent = `Round ${event.round} is on`;
+  part("heading").textContent = t("Round {n} is on", { n: event.round });
   part("partners").replaceChildren(...event.partner.map(personItem));
-  part("reason").textContent = event.reason ? `Why: ${event.reason}` : "";
+  part("reason").textContent = event.reason ? t("Why: {reason}", { reason: event.reason }) : "";
   part("video").href = event.video_url;
   part("partner").hidden = false;
   part("after").hidden = true;
@@ -50,7 +55,7 @@ function showPaired(event) {
 
 function connectItem(person) {
   const status = el("p", { class: "form-status", role: "status" });
-  const button = el("button", { type: "button", class: "button button--small button--accent", text: `Connect with ${person.name}` });
+  const button = el("button", { type: "button", class: "button button--small button--accent", text: t("Connect with {name}", { name: person.name }) });
   button.addEventListener("click", async () => {
     button.disabled = true;
     const result = await window.conference.api("POST", `/api/v1/people/${person.id}/connect`);
@@ -59,7 +64,8 @@ function connectItem(person) {
       status.textContent = result.body.error.message;
       return;
     }
-    status.textContent = result.body.connection === "connected" ? `Connected: ${result.body.contact || "no contact details shared yet"}` : "Asked: you are connected once they ask too.";
+    const contact = result.body.contact || t("no contact details shared yet");
+    status.textContent = result.body.connection === "connected" ? t("Connected: {contact}", { contact }) : t("Asked: you are connected once they ask too.");
   });
   return el("li", {}, personItem(person).firstChild, el("p", {}, button), status);
 }
@@ -67,7 +73,7 @@ function connectItem(person) {
 function showEnded(event) {
   endsAt = null;
   countdown();
-  part("heading").textContent = "Back in the lobby: waiting for the next round";
+  part("heading").textContent = t("Back in the lobby: waiting for the next round");
   part("partner").hidden = true;
   part("connect").replaceChildren(...event.partner.map(connectItem));
   part("after").hidden = event.partner.length === 0;
@@ -79,7 +85,7 @@ connection.addEventListener("networking.sat_out", (e) => {
   if (e.detail.session_id !== sessionId) return;
   syncClock(e.detail.now);
   endsAt = Date.parse(e.detail.ends_at);
-  part("heading").textContent = `Round ${e.detail.round}: you sit this one out`;
+  part("heading").textContent = t("Round {n}: you sit this one out", { n: e.detail.round });
   part("partner").hidden = true;
   countdown();
 });
@@ -90,11 +96,11 @@ connection.addEventListener("status", (e) => {
 
 connection.subscribe(root.dataset.channel, (frame) => {
   const count = frame.type === "presence" ? frame.count : frame.type === "joined" ? frame.presence?.count : undefined;
-  if (typeof count === "number") part("present").textContent = `${count} ${count === 1 ? "person" : "people"} in the lobby`;
+  if (typeof count === "number") part("present").textContent = tn("{n} person in the lobby", "{n} people in the lobby", count);
   if (frame.type === "networking.round") {
     syncClock(frame.now);
     if (!frame.running) return;
-    part("heading").textContent = `Round ${frame.round} is running`;
+    part("heading").textContent = t("Round {n} is running", { n: frame.round });
   }
 });
 
@@ -128,7 +134,7 @@ if (start) {
     endsAt = Date.parse(round.ends_at);
     countdown();
     status.dataset.tone = "ok";
-    status.textContent = `Round ${round.round} started: ${round.groups.length} group${round.groups.length === 1 ? "" : "s"}${round.unpaired.length ? `, ${round.unpaired.length} sitting out` : ""}.`;
+    status.textContent = tn("Round {round} started: {n} group", "Round {round} started: {n} groups", round.groups.length, { round: round.round }) + (round.unpaired.length ? t(", {count} sitting out", { count: round.unpaired.length }) : "") + ".";
   });
 }
 

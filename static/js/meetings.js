@@ -2,13 +2,13 @@
 "use strict";
 
 (function () {
-  const { api } = window.conference;
+  const { api, t } = window.conference;
 
   document.addEventListener("click", async (event) => {
     const button = event.target.closest("button.js-meeting");
     if (!button) return;
     const action = button.dataset.action;
-    if (action === "cancel" && !window.confirm("Cancel this meeting? The other person is told at once.")) return;
+    if (action === "cancel" && !window.confirm(t("Cancel this meeting? The other person is told at once."))) return;
     button.disabled = true;
     const result = await api("POST", `/api/v1/meetings/${button.dataset.id}/${action}`);
     if (!result.ok) {

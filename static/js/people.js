@@ -2,7 +2,7 @@
 "use strict";
 
 (function () {
-  const { api } = window.conference;
+  const { api, t } = window.conference;
 
   function statusNear(element) {
     const box = element.closest(".card, form");
@@ -38,14 +38,14 @@
           card.replaceChildren();
           const note = document.createElement("p");
           note.className = "muted";
-          note.textContent = `We will not suggest ${button.dataset.name} again.`;
+          note.textContent = t("We will not suggest {name} again.", { name: button.dataset.name });
           card.append(note);
         } else {
           window.location.reload();
         }
       });
     } else if (button.classList.contains("js-block")) {
-      if (!window.confirm(`Block ${button.dataset.name}? Neither of you will be able to message, meet or be suggested to the other.`)) return;
+      if (!window.confirm(t("Block {name}? Neither of you will be able to message, meet or be suggested to the other.", { name: button.dataset.name }))) return;
       act(button, "POST", `/api/v1/people/${id}/block`, () => window.location.reload());
     } else if (button.classList.contains("js-suggest-again")) {
       act(button, "DELETE", `/api/v1/people/${id}/hide`, () => window.location.reload());
@@ -65,7 +65,7 @@
     const message = form.querySelector("textarea[name=message]").value;
     const name = document.querySelector("[data-person]").dataset.name;
     button.disabled = true;
-    say(button, "Sending your request…");
+    say(button, t("Sending your request…"));
     const result = await api("POST", "/api/v1/meetings", {
       invitee_id: Number(form.dataset.invitee),
       start: button.dataset.start,
@@ -76,8 +76,8 @@
       say(button, result.body.error.message, "error");
       return;
     }
-    button.textContent = "Requested";
+    button.textContent = t("Requested");
     button.closest("tr").classList.add("slot--requested");
-    say(button, `Request sent. ${name} will answer in My meetings; you will see it there too.`, "ok");
+    say(button, t("Request sent. {name} will answer in My meetings; you will see it there too.", { name }), "ok");
   }
 })();

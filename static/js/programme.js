@@ -125,7 +125,7 @@
       const empty = panel.querySelector(".js-empty");
       if (empty) empty.hidden = visible > 0;
     }
-    count.textContent = kind || theme ? shown + (shown === 1 ? " session matches" : " sessions match") : "";
+    count.textContent = kind || theme ? conference.tn("{n} session matches", "{n} sessions match", shown) : "";
     const url = new URL(window.location.href);
     for (const [name, value] of [["kind", kind], ["theme", theme]]) {
       if (value) url.searchParams.set(name, value);
@@ -168,7 +168,7 @@
       card.classList.toggle("is-live", live);
       card.classList.toggle("is-next", next);
       const slot = card.querySelector(".js-status");
-      if (slot) slot.replaceChildren(...(live ? [badge("Live now", "status--live")] : next ? [badge("Up next", "status--next")] : []));
+      if (slot) slot.replaceChildren(...(live ? [badge(conference.t("Live now"), "status--live")] : next ? [badge(conference.t("Up next"), "status--next")] : []));
     }
   }
 

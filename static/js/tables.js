@@ -2,7 +2,7 @@
 // "Take a seat" / "Leave", and the chat and video of the table you sit at.
 
 import { api } from "./api-client.js";
-import { ChatPanel, LiveConnection, el } from "./live.js";
+import { ChatPanel, LiveConnection, el, skippable, t, tn } from "./live.js";
 
 class TablesView {
   constructor(list, liveRoot) {
@@ -19,7 +19,7 @@ class TablesView {
     this.chat = null;
     this.chatTable = null;
     this.notice = el("p", { class: "tables__notice", role: "status", hidden: true });
-    this.room = el("section", { class: "tables__room room-chat", hidden: true, "aria-label": "Your table" });
+    this.room = el("section", { class: "tables__room room-chat", hidden: true, "aria-label": t("Your table") });
     list.after(this.notice, this.room);
     this.connection.addEventListener("frame", (event) => {
       const frame = event.detail;
@@ -43,7 +43,7 @@ class TablesView {
     try {
       const body = await api("POST", `/api/v1/tables/${table.id}/${leave ? "leave" : "join"}`);
       this.#render(body.tables, body.my_table_id);
-      this.#say(leave ? `You left "${table.topic}".` : `You have a seat at "${table.topic}".`);
+      this.#say(leave ? t("You left “{topic}”.", { topic: table.topic }) : t("You have a seat at “{topic}”.", { topic: table.topic }));
     } catch (error) {
       this.#say(error.message);
       this.#load();
@@ -70,16 +70,16 @@ class TablesView {
         item.append(controls);
       }
       const here = table.id === mine;
-      const left = el("span", { class: "table-item__left", text: table.left === 0 ? "Full" : `${table.left} ${table.left === 1 ? "seat" : "seats"} left` });
+      const left = el("span", { class: "table-item__left", text: table.left === 0 ? t("Full") : tn("{n} seat left", "{n} seats left", table.left) });
       const button = el("button", {
         type: "button",
         class: here ? "button button--small button--ghost-dark" : "button button--small",
-        text: here ? "Leave" : mine ? "Move here" : "Take a seat",
+        text: here ? t("Leave") : mine ? t("Move here") : t("Take a seat"),
         disabled: !here && table.left === 0,
-        "aria-label": `${here ? "Leave" : "Take a seat at"} ${table.topic}`,
+        "aria-label": here ? t("Leave {topic}", { topic: table.topic }) : t("Take a seat at {topic}", { topic: table.topic }),
         onclick: (event) => this.#seat(table, here, event.currentTarget),
       });
-      controls.replaceChildren(left, here ? el("span", { class: "table-item__mine", text: "Your seat" }) : "", button);
+      controls.replaceChildren(left, here ? el("span", { class: "table-item__mine", text: t("Your seat") }) : "", button);
     }
     this.#renderRoom();
   }
@@ -101,19 +101,21 @@ class TablesView {
     const stage = el("div", { class: "tables__stage" });
     if (table.video_url) {
       stage.append(
-        el("iframe", {
-          class: "breakout__frame",
-          src: table.video_url,
-          title: `Video of the table "${table.topic}"`,
-          allow: "camera; microphone; display-capture; fullscreen; autoplay",
-          allowfullscreen: true,
-          referrerpolicy: "no-referrer",
-        }),
-        el("a", { href: table.video_url, target: "_blank", rel: "noopener noreferrer", text: "Open the video in a new tab" }),
+        ...skippable(
+          el("iframe", {
+            class: "breakout__frame",
+            src: table.video_url,
+            title: t("Video of the table “{topic}”", { topic: table.topic }),
+            allow: "camera; microphone; display-capture; fullscreen; autoplay",
+            allowfullscreen: true,
+            referrerpolicy: "no-referrer",
+          }),
+        ),
+        el("a", { href: table.video_url, target: "_blank", rel: "noopener noreferrer", text: t("Open the video in a new tab") }),
       );
     }
     this.room.replaceChildren(
-      el("h3", { class: "tables__room-title", text: `Your table: ${table.topic}` }),
+      el("h3", { class: "tables__room-title", text: t("Your table: {topic}", { topic: table.topic }) }),
       el("div", { class: "tables__layout" }, stage, chatBox),
     );
     this.room.hidden = false;
@@ -121,7 +123,7 @@ class TablesView {
       connection: this.connection,
       channel: `table:${table.id}`,
       viewer: { ...this.viewer, moderator: this.viewer.moderator || table.host_user_id === this.viewer.id },
-      label: `Chat of the table "${table.topic}"`,
+      label: t("Chat of the table “{topic}”", { topic: table.topic }),
     });
   }
 

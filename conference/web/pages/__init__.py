@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from conference.web.pages import account, admin, networking, public
+from conference.web.pages import account, admin, language, networking, public
 
-routes = [*public.routes, *account.routes, *admin.routes, *networking.routes]
+routes = [*public.routes, *account.routes, *admin.routes, *networking.routes, *language.routes]

@@ -15,7 +15,8 @@ from conference import accounts, agenda, programme
 from conference.auth import current_viewer
 from conference.db.base import utcnow
 from conference.errors import Forbidden, NotFound
-from conference.validation import country_codes, country_name, language_name
+from conference.i18n import N_, get_locale, gettext, language_label, territory_name
+from conference.validation import country_codes
 from conference.web.pages.common import (
     chosen_timezone,
     conference_abbreviation,
@@ -29,29 +30,29 @@ from conference.web.pages.common import (
 from conference.web.pages.public import session_statuses
 
 ORG_TYPE_LABELS = {
-    "cooperative": "Cooperative",
-    "social_enterprise": "Social enterprise",
-    "association": "Association",
-    "foundation": "Foundation",
-    "government": "Government or public body",
-    "international_org": "International organisation",
-    "research": "Research or academia",
-    "funder": "Funder or investor",
-    "network": "Network or federation",
-    "business": "Business",
-    "other": "Other",
+    "cooperative": N_("Cooperative"),
+    "social_enterprise": N_("Social enterprise"),
+    "association": N_("Association"),
+    "foundation": N_("Foundation"),
+    "government": N_("Government or public body"),
+    "international_org": N_("International organisation"),
+    "research": N_("Research or academia"),
+    "funder": N_("Funder or investor"),
+    "network": N_("Network or federation"),
+    "business": N_("Business"),
+    "other": N_("Other"),
 }
 INTENT_LABELS = {
-    "funding": "Funding",
-    "partnership": "Partnerships",
-    "expertise": "Expertise",
-    "policy_dialogue": "Policy dialogue",
-    "research_collab": "Research collaboration",
-    "market_access": "Market access",
-    "peer_learning": "Peer learning",
-    "visibility": "Visibility",
-    "data_evidence": "Data and evidence",
-    "mentoring": "Mentoring",
+    "funding": N_("Funding"),
+    "partnership": N_("Partnerships"),
+    "expertise": N_("Expertise"),
+    "policy_dialogue": N_("Policy dialogue"),
+    "research_collab": N_("Research collaboration"),
+    "market_access": N_("Market access"),
+    "peer_learning": N_("Peer learning"),
+    "visibility": N_("Visibility"),
+    "data_evidence": N_("Data and evidence"),
+    "mentoring": N_("Mentoring"),
 }
 # The EU's official languages and those of the other countries the Global Action covers.
 COMMON_LANGUAGES = (
@@ -60,15 +61,24 @@ COMMON_LANGUAGES = (
 )  # fmt: skip
 
 
-@cache
 def country_options() -> list[tuple[str, str]]:
-    return sorted(((code, country_name(code)) for code in country_codes()), key=lambda item: item[1])
+    return _country_options(get_locale())
+
+
+@cache
+def _country_options(locale: str) -> list[tuple[str, str]]:
+    # Sorted by the name in the page's language, so a French reader finds "Allemagne" under A.
+    return sorted(((code, territory_name(code)) for code in country_codes()), key=lambda item: item[1])
 
 
 def language_options(held: list[str]) -> list[tuple[str, str]]:
     """Common languages first, then any other the person already listed (so none is dropped on save)."""
     codes = list(COMMON_LANGUAGES) + [code for code in held if code not in COMMON_LANGUAGES]
-    return [(code, language_name(code)) for code in codes]
+    return [(code, language_label(code)) for code in codes]
+
+
+def translated(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return [(key, gettext(text)) for key, text in labels.items()]
 
 
 async def login_page(request: Request) -> Response:
@@ -117,8 +127,8 @@ async def profile_page(request: Request) -> Response:
             "profile": profile,
             "welcome": bool(request.query_params.get("welcome")),
             "countries": country_options(),
-            "org_types": list(ORG_TYPE_LABELS.items()),
-            "intents": list(INTENT_LABELS.items()),
+            "org_types": translated(ORG_TYPE_LABELS),
+            "intents": translated(INTENT_LABELS),
             "themes": list(themes.items()),
             "languages": language_options(profile["languages"]),
             "timezone_groups": timezone_groups(),

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from conference import accounts, announcements, dashboard, programme
 from conference.auth import Viewer, current_viewer
 from conference.errors import Forbidden, NotFound
+from conference.i18n import N_
 from conference.schedule.model import SESSION_KINDS
 from conference.web.api.admin import current_stats
 from conference.web.pages.common import (
@@ -24,10 +25,10 @@ from conference.web.pages.common import (
 )
 
 ADMIN_NAV = (
-    ("admin_dashboard", "Dashboard"),
-    ("admin_programme", "Programme"),
-    ("admin_users", "People"),
-    ("announcements_page", "Announcements"),
+    ("admin_dashboard", N_("Dashboard")),
+    ("admin_programme", N_("Programme")),
+    ("admin_users", N_("People")),
+    ("announcements_page", N_("Announcements")),
 )
 STAT_CARDS = (
     ("registrations.total", "Registered"),
@@ -135,6 +136,7 @@ async def announcements_page(request: Request) -> Response:
     async with request.app.state.db.reader() as db:
         items = await announcements.list_recent(db, limit=100)
         sessions = [(s.id, s.title, s.start) for s in await programme.all_sessions(db)] if organiser else []
+    conference = await conference_or_none(request)
     return render(
         request,
         "admin/announcements.html",
@@ -142,7 +144,9 @@ async def announcements_page(request: Request) -> Response:
             "nav": "announcements",
             "admin_nav": ADMIN_NAV if organiser else (),
             "admin_current": "announcements_page",
-            "conference": await conference_or_none(request),
+            "conference": conference,
+            # Each announcement's time in the reader's zone, like every other time on the site.
+            "tz": chosen_timezone(request, viewer, conference["timezone"] if conference else "UTC"),
             "items": items,
             "organiser": organiser,
             "sessions": sessions,

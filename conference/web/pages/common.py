@@ -13,20 +13,43 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from conference import i18n
 from conference.auth import Viewer, current_viewer
 from conference.db.models import Theme
-from conference.validation import country_name, language_name, timezones
+from conference.i18n import N_, Labels
+from conference.validation import timezones
 from conference.web.templating import templates
 
-KIND_LABELS = {
-    "plenary": "Plenary",
-    "panel": "Panel",
-    "session": "Session",
-    "breakout": "Breakout",
-    "roundtable": "Roundtables",
-    "networking": "Networking",
-    "break": "Break",
-}
+KIND_LABELS = Labels(
+    {
+        "plenary": N_("Plenary"),
+        "panel": N_("Panel"),
+        "session": N_("Session"),
+        "breakout": N_("Breakout"),
+        "roundtable": N_("Roundtables"),
+        "networking": N_("Networking"),
+        "break": N_("Break"),
+    }
+)
+ROLE_LABELS = Labels(
+    {
+        "attendee": N_("Attendee"),
+        "speaker": N_("Speaker"),
+        "moderator": N_("Moderator"),
+        "organiser": N_("Organiser"),
+    }
+)
+MEETING_STATUS_LABELS = Labels(
+    {
+        "pending": N_("pending"),
+        "accepted": N_("accepted"),
+        "declined": N_("declined"),
+        "cancelled": N_("cancelled"),
+    }
+)
+# A session starting between these local hours falls in the viewer's night (a gentle note says so).
+NIGHT_STARTS_HOUR = 22
+NIGHT_ENDS_HOUR = 7
 TZ_COOKIE = "tz"
 TZ_COOKIE_MAX_AGE_SECS = 365 * 24 * 3600
 # Areas of the canonical "Area/City" IANA names; legacy aliases (US/Eastern, Etc/GMT+3) only clutter a picker.
@@ -108,20 +131,31 @@ def hour_minute(value: str) -> str:
     return datetime.fromisoformat(value).strftime("%H:%M")
 
 
+def at_night(value: str) -> bool:
+    """Whether an ISO time (already in the viewer's zone) lies between 22:00 and 07:00 there."""
+    hour = datetime.fromisoformat(value).hour
+    return hour >= NIGHT_STARTS_HOUR or hour < NIGHT_ENDS_HOUR
+
+
 def zone_abbreviation(value: str, zone: str) -> str:
     """`CEST`, `KST`, or a numeric offset where the zone has no common abbreviation."""
     name = datetime.fromisoformat(value).astimezone(ZoneInfo(zone)).tzname() or zone
     return f"UTC{name}" if name[:1] in "+-" else name
 
 
+def in_zone(value: str, zone: str) -> str:
+    """An instant (ISO) as its day and time in `zone`: `Monday 13 September 2021, 14:05 CEST`."""
+    local = datetime.fromisoformat(value).astimezone(ZoneInfo(zone))
+    return f"{i18n.long_date(local.date())}, {local:%H:%M} {zone_abbreviation(local.isoformat(), zone)}"
+
+
 def long_date(value: str | date) -> str:
-    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day:%A} {day.day} {day:%B} {day.year}"
+    """The day in the page's language: `Monday 13 September 2021`, `lundi 13 septembre 2021`."""
+    return i18n.long_date(date.fromisoformat(value[:10]) if isinstance(value, str) else value)
 
 
 def short_date(value: str | date) -> str:
-    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day:%a} {day.day} {day:%b}"
+    return i18n.short_date(date.fromisoformat(value[:10]) if isinstance(value, str) else value)
 
 
 def minutes_between(start: str, end: str) -> int:
@@ -134,6 +168,7 @@ def city(zone: str) -> str:
 
 templates.env.filters.update(
     hm=hour_minute,
+    in_zone=in_zone,
     long_date=long_date,
     short_date=short_date,
     city=city,
@@ -142,7 +177,10 @@ templates.env.tests["http_url"] = http_url
 templates.env.globals.update(
     zone_abbreviation=zone_abbreviation,
     minutes_between=minutes_between,
-    country_name=country_name,
-    language_name=language_name,
+    country_name=i18n.territory_name,
+    language_name=i18n.language_label,
     kind_labels=KIND_LABELS,
+    role_labels=ROLE_LABELS,
+    meeting_status_labels=MEETING_STATUS_LABELS,
+    at_night=at_night,
 )

@@ -13,8 +13,8 @@ from starlette.routing import Route
 
 from conference import accounts, meetings, people, speed_networking
 from conference.errors import AppError, NotFound
+from conference.i18n import Labels, language_label
 from conference.realtime.channels import networking_channel
-from conference.validation import language_name
 from conference.web.http import path_id
 from conference.web.networking_live import meeting_body
 from conference.web.pages.account import INTENT_LABELS, ORG_TYPE_LABELS, country_options, language_options
@@ -33,13 +33,18 @@ def as_zone(value: str, zone: str) -> str:
 
 templates.env.filters.update(
     extract=lambda key, mapping: mapping.get(key, key),
-    language_label=language_name,
+    language_label=language_label,
     as_zone=as_zone,
 )
 
 
 def _labels(themes: dict[str, str]) -> dict[str, Any]:
-    return {"org_labels": ORG_TYPE_LABELS, "intent_labels": INTENT_LABELS, "theme_labels": themes}
+    # Labels read each entry in the page's language.
+    return {
+        "org_labels": Labels(ORG_TYPE_LABELS),
+        "intent_labels": Labels(INTENT_LABELS),
+        "theme_labels": themes,
+    }
 
 
 async def people_page(request: Request) -> Response:

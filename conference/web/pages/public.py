@@ -14,6 +14,7 @@ from conference import agenda, programme
 from conference.auth import current_viewer
 from conference.db.base import utcnow
 from conference.errors import NotFound
+from conference.i18n import N_
 from conference.web.http import path_id
 from conference.web.pages.common import (
     TZ_COOKIE,
@@ -33,33 +34,33 @@ KIND_ORDER = ("plenary", "panel", "session", "roundtable", "breakout", "networki
 PARTNERSHIPS = (
     {
         "name": "Legal Ecosystems for Social Economy (PL4SE)",
-        "lead": "the Spanish Social Economy Employers’ Confederation (CEPES)",
-        "size": "26 organisations from 7 countries",
+        "lead": N_("the Spanish Social Economy Employers’ Confederation (CEPES)"),
+        "size": N_("26 organisations from 7 countries"),
     },
     {
         "name": "Social Impact Measurement for the SSE",
-        "lead": "Le French Impact",
-        "size": "18 organisations from 9 countries",
+        "lead": N_("Le French Impact"),
+        "size": N_("18 organisations from 9 countries"),
     },
     {
         "name": "Internationalisation of SSE organisations and the role of women in the SSE",
-        "lead": "the Impact Hub network",
-        "size": "23 organisations from 11 countries",
+        "lead": N_("the Impact Hub network"),
+        "size": N_("23 organisations from 11 countries"),
     },
     {
         "name": "Putting Stakeholders in the Center",
-        "lead": "Social Value US",
-        "size": "26 partners from 13 countries",
+        "lead": N_("Social Value US"),
+        "size": N_("26 partners from 13 countries"),
     },
     {
         "name": "Respond Rebuild Reinvent (RRR)",
-        "lead": "UpSocial together with Ashoka",
-        "size": "16 consortium partners from 11 countries",
+        "lead": N_("UpSocial together with Ashoka"),
+        "size": N_("16 consortium partners from 11 countries"),
     },
     {
         "name": "Social Solidarity Economy International Learning and Knowledge (SILK)",
-        "lead": "the DIESIS network",
-        "size": "23 partners and two individual experts from 13 countries",
+        "lead": N_("the DIESIS network"),
+        "size": N_("23 partners and two individual experts from 13 countries"),
     },
 )
 
@@ -98,17 +99,40 @@ def selected_day(days: list[dict[str, Any]], wanted: str | None, statuses: dict[
     return dates[0] if dates else None
 
 
+def daily_hours_in(conference: dict[str, Any], tz: str) -> dict[str, str] | None:
+    """The conference's daily hours on its first day, in `tz` (None when that is the conference's zone)."""
+    if tz == conference["timezone"]:
+        return None
+    zone = ZoneInfo(conference["timezone"])
+    day = conference["start_date"]
+    start = datetime.fromisoformat(f"{day}T{conference['daily_start']}").replace(tzinfo=zone)
+    end = datetime.fromisoformat(f"{day}T{conference['daily_end']}").replace(tzinfo=zone)
+    local = ZoneInfo(tz)
+    return {"start": f"{start.astimezone(local):%H:%M}", "end": f"{end.astimezone(local):%H:%M}"}
+
+
 async def landing(request: Request) -> Response:
-    await current_viewer(request)
+    viewer = await current_viewer(request)
     async with request.app.state.db.reader() as db:
         try:
-            view = await programme.programme_view(db)
+            conference = await programme.get_conference(db)
         except NotFound:  # no programme loaded yet: the page still presents the event
-            view = {"conference": None, "days": []}
+            conference = None
+        if conference is not None:
+            tz = chosen_timezone(request, viewer, conference.timezone)
+            view = await programme.programme_view(db, ZoneInfo(tz))
+        else:
+            tz, view = "", {"conference": None, "days": []}
     return render(
         request,
         "landing.html",
-        {"conference": view["conference"], "days": view["days"], "partnerships": PARTNERSHIPS},
+        {
+            "conference": view["conference"],
+            "days": view["days"],
+            "tz": tz,
+            "daily_local": daily_hours_in(view["conference"], tz) if view["conference"] else None,
+            "partnerships": PARTNERSHIPS,
+        },
     )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 15:23:24.818867
+Create Date: 2026-11-25 15:48:33.582578
 """
 
 import sqlalchemy as sa
