@@ -171,7 +171,7 @@ class _Nobody:
         return None
 
 
-async def prepare(settings: Settings, demo: bool) -> None:
+async def prepare(settings: Settings, demo: bool, base_url: str = "") -> None:
     """What `serve` does before it listens: migrate, load the programme, first-run organiser link."""
     from conference import accounts, programme
     from conference.db.base import Database
@@ -198,7 +198,9 @@ async def prepare(settings: Settings, demo: bool) -> None:
         async with db.reader() as session:
             if not await accounts.has_organiser(session):
                 token = Signer(settings.secret_key).setup_token()
-                print(f"No organiser yet. Create the first organiser account at: /setup?token={token}")
+                print(
+                    f"No organiser yet. Create the first organiser account at: {base_url}/setup?token={token}"
+                )
     finally:
         await db.close()
 
@@ -206,7 +208,8 @@ async def prepare(settings: Settings, demo: bool) -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    asyncio.run(prepare(settings, args.demo))
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    asyncio.run(prepare(settings, args.demo, f"http://{shown_host}:{args.port}"))
     if args.workers > 1 and settings.broker_url.startswith("memory://"):
         print("warning: workers on the in-process broker do not share rooms; set CONFERENCE_BROKER_URL")
     uvicorn.run(
