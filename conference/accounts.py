@@ -12,35 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.db.base import utcnow
 from conference.db.models import Login, Theme, User
 from conference.errors import Conflict, Invalid, NotFound
+from conference.matchmaking.model import INTENTS, ORG_TYPES
 from conference.security import hash_password
 from conference.validation import Fields, language_codes
 
 ROLES = ("attendee", "speaker", "moderator", "organiser")
-ORG_TYPES = (
-    "cooperative",
-    "social_enterprise",
-    "association",
-    "foundation",
-    "government",
-    "international_org",
-    "research",
-    "funder",
-    "network",
-    "business",
-    "other",
-)
-INTENTS = (
-    "funding",
-    "partnership",
-    "expertise",
-    "policy_dialogue",
-    "research_collab",
-    "market_access",
-    "peer_learning",
-    "visibility",
-    "data_evidence",
-    "mentoring",
-)
 PROFILE_FIELDS = (
     "name",
     "organisation",
