@@ -62,3 +62,7 @@ class ProgrammeCache:
                 self._views.clear()
             self._views[key] = body
         return body
+
+    async def programme_view(self, tz: ZoneInfo | None) -> dict:
+        """A fresh copy of the view (callers may change it) decoded from the cached encoding."""
+        return json.loads(await self.programme_json(tz))

@@ -118,11 +118,13 @@ async def landing(request: Request) -> Response:
             conference = await programme.get_conference(db)
         except NotFound:  # no programme loaded yet: the page still presents the event
             conference = None
-        if conference is not None:
-            tz = chosen_timezone(request, viewer, conference.timezone)
-            view = await programme.programme_view(db, ZoneInfo(tz))
-        else:
-            tz, view = "", {"conference": None, "days": []}
+    # Read from the cache after the session is closed: holding a connection while the cache takes
+    # another would exhaust the pool under load.
+    if conference is not None:
+        tz = chosen_timezone(request, viewer, conference.timezone)
+        view = await request.app.state.programme_cache.programme_view(ZoneInfo(tz))
+    else:
+        tz, view = "", {"conference": None, "days": []}
     return render(
         request,
         "landing.html",
@@ -144,8 +146,8 @@ async def programme_page(request: Request) -> Response:
         except NotFound:
             return render(request, "programme/empty.html", {"nav": "programme"})
         tz = chosen_timezone(request, viewer, conference.timezone)
-        view = await programme.programme_view(db, ZoneInfo(tz))
         bookmarked = await agenda.bookmarked_ids(db, viewer.id) if viewer else set()
+    view = await request.app.state.programme_cache.programme_view(ZoneInfo(tz))
     now_override = parse_now(request.query_params.get("now"))
     sessions = [s for day in view["days"] for s in day["sessions"]]
     statuses = session_statuses(sessions, now_override or utcnow())
