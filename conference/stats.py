@@ -1,9 +1,4 @@
-"""Live figures for the organisers: registrations, who is online, activity, the busiest sessions.
-
-Activity tables belong to other areas (chat, Q&A, polls, meetings). They are looked up by model name in
-`conference.db.models`, so an area whose module is not there yet reports 0 and is listed in
-`unavailable`, while every area that exists is counted for real.
-"""
+"""Live figures for the organisers: registrations, who is online, activity, the busiest sessions."""
 
 from __future__ import annotations
 
@@ -16,15 +11,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.db import models
-from conference.db.models import Bookmark, Session, User
+from conference.db.base import Base
+from conference.db.models import Bookmark, Meeting, Message, PollVote, Question, Session, User
 from conference.validation import country_name
 
-ACTIVITY_MODELS = {
-    "messages": "Message",
-    "questions": "Question",
-    "poll_votes": "PollVote",
-    "meetings": "Meeting",
+ACTIVITY_MODELS: dict[str, type[Base]] = {
+    "messages": Message,
+    "questions": Question,
+    "poll_votes": PollVote,
+    "meetings": Meeting,
 }
 MAX_DAYS = 120
 MIN_DAYS = 7
@@ -32,28 +27,15 @@ HOURS = 48
 TOP_SESSIONS = 10
 
 
-def activity_model(area: str) -> Any:
-    """The model counted for an activity area, or None while that area's module is absent."""
-    return getattr(models, ACTIVITY_MODELS[area], None)
-
-
-async def activity_counts(db: AsyncSession) -> tuple[dict[str, int], list[str]]:
-    counts, unavailable = {}, []
-    for area in ACTIVITY_MODELS:
-        model = activity_model(area)
-        if model is None:
-            counts[area] = 0
-            unavailable.append(area)
-        else:
-            counts[area] = await db.scalar(select(func.count()).select_from(model)) or 0
-    return counts, unavailable
+async def activity_counts(db: AsyncSession) -> dict[str, int]:
+    return {
+        area: await db.scalar(select(func.count()).select_from(model)) or 0
+        for area, model in ACTIVITY_MODELS.items()
+    }
 
 
 async def messages_by_channel(db: AsyncSession) -> dict[str, int]:
-    model = activity_model("messages")
-    if model is None or not hasattr(model, "channel"):
-        return {}
-    rows = await db.execute(select(model.channel, func.count()).group_by(model.channel))
+    rows = await db.execute(select(Message.channel, func.count()).group_by(Message.channel))
     return dict(rows.all())
 
 
@@ -150,7 +132,7 @@ async def collect(
 ) -> dict[str, Any]:
     """`GET /admin/stats`. `present` maps session id to people connected to its room (from the hub)."""
     now = now or datetime.now(UTC)
-    activity, unavailable = await activity_counts(db)
+    activity = await activity_counts(db)
     sessions = await session_figures(db, present, await messages_by_channel(db))
     return {
         "generated_at": now.isoformat(),
@@ -165,6 +147,5 @@ async def collect(
             ],
         },
         "activity": activity,
-        "unavailable": unavailable,
         "busiest_sessions": busiest(sessions),
     }
