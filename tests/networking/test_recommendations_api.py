@@ -192,3 +192,62 @@ async def test_matchmaking_settings_are_for_organisers(client, person):
     write = await client.put("/api/v1/admin/matchmaking", json={}, headers=moderator.headers)
 
     assert (read.status_code, write.status_code) == (403, 403)
+
+
+async def test_the_periodic_refresh_picks_up_what_other_processes_changed(app, person):
+    from sqlalchemy import update
+
+    from conference.db.models import User
+
+    ana = await person(**ANA)
+    ben = await person(**BEN)
+    recommender = app.state.recommender
+    async with app.state.db.session() as db:  # as another process would: straight to the database
+        await db.execute(update(User).where(User.id == ana.id).values(country="KR"))
+        await db.execute(update(User).where(User.id == ben.id).values(active=False))
+
+    await recommender.refresh()
+
+    assert recommender.profiles[ana.id].country == "KR"
+    assert ben.id not in recommender.profiles and ben.id not in recommender.index
+
+
+async def test_a_refresh_of_many_people_lets_other_tasks_run_between_chunks(app, loaded, monkeypatch):
+    import asyncio
+
+    from sqlalchemy import insert
+
+    from conference import recommendations
+    from conference.db.models import User
+
+    n = recommendations.CHUNK * 4
+    async with app.state.db.session() as db:
+        await db.execute(
+            insert(User),
+            [{"email": f"bulk{i}@example.org", "password_hash": "-", "name": f"P {i}"} for i in range(n)],
+        )
+    ticks = 0
+    seen: list[int] = []  # the ticker's count each time a profile is made
+    make = recommendations.match_profile
+
+    def watched(user, free=frozenset()):
+        seen.append(ticks)
+        return make(user, free)
+
+    monkeypatch.setattr(recommendations, "match_profile", watched)
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    try:
+        await app.state.recommender.refresh()
+    finally:
+        task.cancel()
+
+    assert len(seen) >= n
+    # Other tasks ran between chunks of profiles, not only before and after all of them.
+    assert len(set(seen)) >= 4
