@@ -232,6 +232,9 @@ def screenshot(page: Any, name: str, widths: tuple[int, ...] = (1280, 360)) -> l
     paths = []
     for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
+        # Two animation frames: the layout at the new width is painted before the capture (without
+        # them a full-page capture could show parts laid out for the previous width).
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         path = ARTIFACTS / f"{name}-{width}.png"
         page.screenshot(path=str(path), full_page=True)
         paths.append(path)
