@@ -175,7 +175,7 @@ async def main() -> None:
             "--log-level",
             "warning",
         ]
-        app = start([*uvicorn, "--factory", "conference.app:create_app"], env, Path(tmp))
+        app = start([*uvicorn, "--factory", "conference.app:served_app"], env, Path(tmp))
         results = {}
         try:
             await wait_ready(port)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -36,7 +37,10 @@ class Limits:
         self.writes_by_user = TokenBucket(60, 1.0)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, freeze_gc: bool = False) -> Starlette:
+    """The app. `freeze_gc` (the server's own process, not tests): once started, everything built so far
+    (modules, the programme, the matchmaking index) is moved out of the garbage collector's sight, so
+    that full collections walk only what came later and stall the event loop for less."""
     settings = settings or Settings.from_env()
     from conference.web.locale import LocaleMiddleware
     from conference.web.routes import routes  # the web layer sits on top; nothing imports it back
@@ -50,6 +54,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.programme_cache = ProgrammeCache(app.state.db)
             for start in app.state.services:
                 await stack.enter_async_context(start(app))
+            if freeze_gc:
+                gc.collect()
+                gc.freeze()
             yield
 
     app = Starlette(
@@ -70,6 +77,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Outermost: keeps the server's raw websocket `send` for the hub's direct frame writes.
     app.add_middleware(KeepRawSend)
     return app
+
+
+def served_app() -> Starlette:
+    """What `conference serve` runs (uvicorn's factory)."""
+    return create_app(freeze_gc=True)
 
 
 def service_factories() -> list:

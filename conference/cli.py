@@ -213,7 +213,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers > 1 and settings.broker_url.startswith("memory://"):
         print("warning: workers on the in-process broker do not share rooms; set CONFERENCE_BROKER_URL")
     uvicorn.run(
-        "conference.app:create_app",
+        "conference.app:served_app",
         factory=True,
         host=args.host,
         port=args.port,

@@ -196,3 +196,12 @@ async def eventually(check: Callable[[], Any], wait: float = TIMEOUT_SECS) -> No
     async with asyncio.timeout(wait):
         while not await check():  # noqa: ASYNC110  (polling Redis or another process)
             await asyncio.sleep(0.01)
+
+
+def small_receive_socket(port: int) -> socket.socket:
+    """A connected client socket with a 4 KiB receive buffer: what it does not read backs up fast."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    sock.setblocking(False)
+    return sock

@@ -25,9 +25,13 @@ class RealtimeConfig:
     # not reading and is closed with 1013.
     max_buffer_bytes: int = 512 * 1024
     max_queued_events: int = 1000
+    # The kernel's send buffer of each websocket (SO_SNDBUF; Linux doubles it for its bookkeeping).
+    # Left alone it grows to 4 MiB per connection, which a reader that stops fills before the cap
+    # above is ever reached; 0 leaves it alone.
+    socket_send_buffer_bytes: int = 128 * 1024
     # A channel with more events than this per second sends them in batches (JSON arrays) gathered
     # over `coalesce_secs`.
-    coalesce_above_per_sec: int = 10
+    coalesce_above_per_sec: int = 50
     coalesce_secs: float = 0.05
     presence_secs: float = 1.0
     # An out-of-order chat id waits this long for the missing ones before the hub reads them.
@@ -36,7 +40,7 @@ class RealtimeConfig:
     reconcile_secs: float = 1.0
     # The group-commit writer waits this long for more sends before each transaction (0: none,
     # sends arriving during a commit form the next batch anyway).
-    group_commit_secs: float = 0.002
+    group_commit_secs: float = 0.0
     max_batch: int = 500
     # How long a close may wait for a peer that does not read before the socket is aborted.
     close_timeout_secs: float = 5.0

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import socket
 import struct
 import time
 from collections import deque
@@ -76,6 +77,18 @@ def direct_protocol(send: Callable[..., Any]) -> Any | None:
 DIRECT_ATTRIBUTES = ("transport", "conn", "close_sent", "disconnected")
 
 
+def cap_kernel_buffer(transport: Any, size: int) -> None:
+    """Caps the kernel's send buffer of this socket (Linux grows it to 4 MiB per connection otherwise):
+    a peer that stops reading then reaches our own capped backlog, and is closed, within seconds."""
+    sock = transport.get_extra_info("socket")
+    if sock is None or not size:
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+    except OSError as exc:  # not a TCP socket (tests on odd transports): nothing to cap
+        logger.debug("SO_SNDBUF not set: %s", exc)
+
+
 class Connection:
     """A signed-in websocket: who it is, its channels, and how frames reach it."""
 
@@ -114,6 +127,8 @@ class Connection:
         self._send = send
         self._protocol = direct_protocol(send)
         self._transport = self._protocol.transport if self._protocol is not None else None
+        if self._transport is not None:
+            cap_kernel_buffer(self._transport, config.socket_send_buffer_bytes)
         self._queue: deque[str] | None = None
         self._wake: asyncio.Event | None = None
         self._drain: asyncio.Task | None = None
@@ -134,9 +149,12 @@ class Connection:
         if transport is not None:
             if self._protocol.close_sent or transport.is_closing():
                 return
-            transport.write(out.frame)
+            # A backlog (beyond the kernel's buffer) above the cap when another frame comes: the peer
+            # does not keep up. One big frame on its own (a join's replay) is always let through.
             if transport.get_write_buffer_size() > self.config.max_buffer_bytes:
                 self.close(1013, "not reading fast enough; reconnect and resume with since")
+                return
+            transport.write(out.frame)
             return
         assert self._queue is not None and self._wake is not None
         self._queue.append(out.text)

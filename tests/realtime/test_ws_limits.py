@@ -1,7 +1,6 @@
 """Limits: send rate, floods, slow readers (closed with 1013, then resume), heartbeats, batches."""
 
 import asyncio
-import socket
 
 from websockets.client import ClientProtocol
 from websockets.frames import Opcode
@@ -9,6 +8,7 @@ from websockets.uri import parse_uri
 
 from conference.realtime.config import RealtimeConfig
 from tests.conftest import make_settings
+from tests.live import small_receive_socket
 
 CHANNEL = "session:1"
 
@@ -51,14 +51,6 @@ async def test_flooding_connection_is_rate_limited_then_closed_1008(sqlite_url, 
     assert kinds[:5] == ["pong"] * 5
     assert set(kinds[5:]) == {"error"}
     assert code == 1008
-
-
-def small_receive_socket(port):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.connect(("127.0.0.1", port))
-    sock.setblocking(False)
-    return sock
 
 
 async def test_reader_that_stops_is_closed_1013_others_unaffected_and_it_resumes(
