@@ -132,12 +132,17 @@ async def _table_ids(db: AsyncSession, session_id: int) -> list[int]:
     return list(rows.all())
 
 
-async def preferences_view(db: AsyncSession, user_id: int, session_id: int) -> dict[str, Any]:
+async def preferences_view(db: AsyncSession, user_id: int | None, session_id: int) -> dict[str, Any]:
+    """One person's ranking and seat (`user_id` None: a signed-out visitor, who has neither)."""
     session = await roundtable_session(db, session_id)
-    row = await db.get(TablePreference, (session_id, user_id))
     run = await last_run(db, session_id)
-    seat_row = await db.scalar(
-        select(TableSeat.table_id).where(TableSeat.session_id == session_id, TableSeat.user_id == user_id)
+    row = await db.get(TablePreference, (session_id, user_id)) if user_id is not None else None
+    seat_row = (
+        await db.scalar(
+            select(TableSeat.table_id).where(TableSeat.session_id == session_id, TableSeat.user_id == user_id)
+        )
+        if user_id is not None
+        else None
     )
     return {
         "session_id": session_id,
@@ -146,6 +151,8 @@ async def preferences_view(db: AsyncSession, user_id: int, session_id: int) -> d
         "tables": list(row.tables) if row else [],
         "seated_at": run.ran_at.isoformat() if run else None,
         "my_table_id": seat_row,
+        # Ranked, but the run found no seat for them (whatever seat they may have taken since).
+        "unseated": run is not None and user_id is not None and user_id in run.unseated,
     }
 
 

@@ -269,6 +269,14 @@ function sessionRow(session) {
         { class: "button-row" },
         actionButton("Edit", session.title, () => openSessionDialog("edit", session)),
         actionButton("Move", session.title, () => openMoveDialog(session)),
+        session.kind === "roundtable"
+          ? el(
+              "a",
+              { class: "button button--small button--light", href: `/sessions/${session.id}/seating` },
+              "Seating",
+              el("span", { class: "visually-hidden" }, ` of “${session.title}”`),
+            )
+          : null,
         moreMenu(session.title, [
           ["Duplicate", () => openSessionDialog("create", session)],
           ["History", () => showHistoryFor(session.id)],

@@ -1,11 +1,13 @@
 // The roundtable tables on a session page: seats left at each table, updated live (`tables.updated`),
-// "Take a seat" / "Leave", and the chat and video of the table you sit at.
+// "Take a seat" / "Leave", and the chat and video of the table you sit at. A session that seats by
+// ranked choice shows no seat buttons until its seating ran (the ranking form is ranking.js).
 
 import { api } from "./api-client.js";
 import { ChatPanel, LiveConnection, el, skippable, t, tn } from "./live.js";
+import { RankingView } from "./ranking.js";
 
 class TablesView {
-  constructor(list, liveRoot) {
+  constructor(list, liveRoot, rankingRoot) {
     this.list = list;
     this.sessionId = Number(String(liveRoot.dataset.channel).split(":")[1]);
     this.viewer = {
@@ -19,8 +21,9 @@ class TablesView {
     this.chat = null;
     this.chatTable = null;
     this.notice = el("p", { class: "tables__notice", role: "status", hidden: true });
-    this.room = el("section", { class: "tables__room room-chat", hidden: true, "aria-label": t("Your table") });
+    this.room = el("section", { id: "table-room", class: "tables__room room-chat", tabindex: "-1", hidden: true, "aria-label": t("Your table") });
     list.after(this.notice, this.room);
+    this.ranking = rankingRoot ? new RankingView(rankingRoot, { onSeatsOpen: () => this.#load() }) : null;
     this.connection.addEventListener("frame", (event) => {
       const frame = event.detail;
       if (frame.type === "tables.updated" && frame.session_id === this.sessionId) this.#render(frame.tables, this.mine);
@@ -64,6 +67,10 @@ class TablesView {
       if (seats) seats.textContent = `${table.taken} / ${table.seats}`;
       item.classList.toggle("is-mine", table.id === mine);
       item.classList.toggle("is-full", table.left === 0);
+      if (this.ranking?.waiting) {
+        item.querySelector(".table-item__actions")?.remove();
+        continue;
+      }
       let controls = item.querySelector(".table-item__actions");
       if (!controls) {
         controls = el("div", { class: "table-item__actions" });
@@ -135,4 +142,4 @@ class TablesView {
 
 const tableList = document.querySelector(".table-list");
 const liveRoot = document.querySelector("[data-live-room]");
-if (tableList && liveRoot) tableList.tablesView = new TablesView(tableList, liveRoot);
+if (tableList && liveRoot) tableList.tablesView = new TablesView(tableList, liveRoot, document.querySelector("[data-ranking]"));

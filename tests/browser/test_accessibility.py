@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from conference import accounts
+from conference import accounts, ranked_seating, roundtables
+from conference.db.base import utcnow
+from conference.db.models import User
 from tests.browser.conftest import LiveServer, sign_in
 
 pytestmark = pytest.mark.browser
@@ -35,6 +38,32 @@ class World:
 
     def session(self, key: str) -> int:
         return session_id(self.server, key)
+
+    def ranked(self, key: str) -> str:
+        """The roundtable session switched to ranked seating (a deadline a day ahead): its page."""
+        sid = self.session(key)
+        deadline = utcnow() + timedelta(days=1)
+
+        async def switch() -> None:
+            async with self.server.app.state.db.session() as db:
+                await ranked_seating.set_mode(db, sid, ranked_seating.ModeChange("ranked", deadline))
+
+        self.server.run(switch)
+        return f"/sessions/{sid}"
+
+    def seated(self, key: str) -> str:
+        """The other person ranks two tables and the seating runs: the organisers' seating page."""
+        sid = self.session(key)
+
+        async def seat() -> None:
+            async with self.server.app.state.db.session() as db:
+                user = await db.get(User, self.other["id"])
+                tables = [t["id"] for t in await roundtables.tables(db, sid) if t["language"] == "en"]
+                await ranked_seating.set_preferences(db, user, sid, {"tables": tables[:2]})
+                await ranked_seating.run(db, sid, None)
+
+        self.server.run(seat)
+        return f"/sessions/{sid}/seating"
 
 
 @dataclass(frozen=True)
@@ -80,6 +109,10 @@ PAGES = [
     Page(
         "roundtable-console", lambda w: f"/sessions/{w.session('roundtable-plp')}/console", role="moderator"
     ),
+    Page("roundtable-ranked", lambda w: w.ranked("roundtable-plp")),
+    Page("seating", lambda w: f"/sessions/{w.session('roundtable-plp')}/seating", role="organiser"),
+    Page("seating-result", lambda w: w.seated("roundtable-plp"), role="organiser"),
+    Page("roundtable-seated", lambda w: f"/sessions/{w.session('roundtable-plp')}", role="organiser"),
     Page("admin", lambda w: "/admin", role="organiser"),
     Page("admin-programme", lambda w: "/admin/programme", role="organiser"),
     Page("admin-users", lambda w: "/admin/users", role="organiser"),

@@ -51,6 +51,7 @@ async def test_ranked_seating_end_to_end_seats_first_choices_and_lists_the_unsea
         f"/api/v1/sessions/{sid}/preferences", json={"tables": [small["id"]]}, headers=kim.headers
     )
     anas = (await client.get(f"/api/v1/sessions/{sid}/preferences", headers=ana.headers)).json()
+    kims = (await client.get(f"/api/v1/sessions/{sid}/preferences", headers=kim.headers)).json()
 
     assert (switched.status_code, switched.json()["seating_mode"]) == (200, "ranked")
     assert first.json()["tables"] == [small["id"], english[1]["id"]]
@@ -62,7 +63,12 @@ async def test_ranked_seating_end_to_end_seats_first_choices_and_lists_the_unsea
     assert seated == {"Ana": (english[1]["id"], 2), "Ben": (small["id"], 1)}
     assert [p["name"] for p in ran.json()["unseated"]] == ["Kim"]
     assert (again.status_code, late.status_code) == (409, 409)
-    assert (anas["my_table_id"], anas["seating_mode"]) == (english[1]["id"], "ranked")
+    assert (anas["my_table_id"], anas["seating_mode"], anas["unseated"]) == (
+        english[1]["id"],
+        "ranked",
+        False,
+    )
+    assert (kims["my_table_id"], kims["tables"], kims["unseated"]) == (None, [english[2]["id"]], True)
     taken = {t["id"]: t["taken"] for t in await tables_of(client, organiser, sid)}
     assert (taken[small["id"]], taken[english[1]["id"]]) == (1, 1)
 

@@ -181,7 +181,9 @@ async def test_session_page_shows_roundtables_speakers_and_both_times(client, lo
     page = text(response.text)
     assert "Peer Learning Partnership roundtables" in page
     assert "20:50–22:00 your time (KST) · 13:50–15:00 CEST" in page
-    assert "Legal Ecosystems for Social Economy (PL4SE) Hosted by CEPES 0 / 12 seats taken" in page
+    assert (
+        "Legal Ecosystems for Social Economy (PL4SE) Hosted by CEPES · in Spanish 0 / 12 seats taken" in page
+    )
     assert "Spanish Social Economy Employers' Confederation (CEPES)" in page
     assert "Spain" in page
     assert "Sign in to bookmark" in page

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from conference.web.pages import account, admin, language, networking, public
+from conference.web.pages import account, admin, language, networking, public, seating
 
-routes = [*public.routes, *account.routes, *admin.routes, *networking.routes, *language.routes]
+routes = [
+    *public.routes,
+    *account.routes,
+    *admin.routes,
+    *networking.routes,
+    *language.routes,
+    *seating.routes,
+]

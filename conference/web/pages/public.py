@@ -27,6 +27,7 @@ from conference.web.pages.common import (
     timezone_groups,
     valid_timezone,
 )
+from conference.web.pages.seating import session_seating
 
 KIND_ORDER = ("plenary", "panel", "session", "roundtable", "breakout", "networking", "break")
 
@@ -196,7 +197,10 @@ async def session_page(request: Request) -> Response:
         bookmarked = await agenda.bookmarked_ids(db, viewer.id) if viewer else set()
         conference_view = programme.conference_dict(conference)
         themes = await theme_names(db)
-    now = parse_now(request.query_params.get("now")) or utcnow()
+        now = parse_now(request.query_params.get("now")) or utcnow()
+        seating = await session_seating(
+            db, session, viewer.id if viewer else None, tz, conference.timezone, now
+        )
     statuses = {s: v for s, v in session_statuses([session], now).items() if v == "live"}
     return render(
         request,
@@ -208,6 +212,7 @@ async def session_page(request: Request) -> Response:
             "theme_names": themes,
             "statuses": statuses,
             "bookmarked": bookmarked,
+            **seating,
         },
     )
 
