@@ -4,7 +4,7 @@
 
 import { clearFieldErrors, showFieldErrors, zonedIso } from "./admin-common.js";
 import { api } from "./api-client.js";
-import { el, t, tn } from "./live.js";
+import { LiveConnection, el, t, tn } from "./live.js";
 
 const root = document.querySelector("[data-seating-admin]");
 const sessionId = Number(root.dataset.sessionId);
@@ -66,7 +66,8 @@ function tableItem(table) {
   const ranks = RANKS();
   return el(
     "li",
-    { class: "seating-table" },
+    // The same data as the server-drawn item, so that a redraw can be redrawn again.
+    { class: "seating-table", dataset: { tableId: table.id, host: facts.host, language: facts.language || table.language } },
     el("h3", { class: "seating-table__topic", text: table.topic }),
     el("p", { class: "seating-table__meta", text: meta.join(" · ") }),
     table.seated.length
@@ -146,10 +147,7 @@ runButton.addEventListener("click", async () => {
   try {
     const view = await api("POST", `${base}/run`);
     render(view);
-    say(
-      tn("Seating done: {n} person could not be seated.", "Seating done: {n} people could not be seated.", view.unseated.length),
-      view.unseated.length ? "info" : "success",
-    );
+    announceRun(view);
     part("result-title").focus();
   } catch (error) {
     say(explain(error), "error");
@@ -166,3 +164,27 @@ async function refresh() {
     // The notice already says what went wrong; the page keeps what it shows.
   }
 }
+
+function announceRun(view) {
+  say(
+    tn("Seating done: {n} person could not be seated.", "Seating done: {n} people could not be seated.", view.unseated.length),
+    view.unseated.length ? "info" : "success",
+  );
+}
+
+// Seats change while the page is open: first-come seats, the automatic run at the deadline, a run by
+// another organiser. The session's room says so with `tables.updated`; the page redraws from the API.
+async function follow() {
+  const ranBefore = runButton.hidden;
+  try {
+    const view = await api("GET", base);
+    render(view);
+    if (!ranBefore && view.ran_at) announceRun(view);
+  } catch {
+    // A missed update is caught up by the next one, or by a reload.
+  }
+}
+
+LiveConnection.shared().subscribe(`session:${sessionId}`, (frame) => {
+  if (frame.type === "tables.updated") follow();
+});

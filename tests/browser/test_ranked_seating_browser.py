@@ -255,6 +255,43 @@ def test_ranking_errors_are_shown_by_the_form(browser, live_server):
         context.close()
 
 
+def test_the_organisers_page_follows_a_run_made_elsewhere(browser, live_server):
+    sid = session_id(live_server, "roundtable-plp")
+    olga = live_server.create_user(role="organiser", name="Olga Organiser")
+    otto = live_server.create_user(role="organiser", name="Otto Organiser")
+    ana = live_server.create_user(name="Ana Ruiz", languages=["en"])
+    api = browser.new_context(base_url=live_server.url)
+    context, page = person_page(browser, live_server, olga, f"/sessions/{sid}/seating")
+    try:
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+        otto_auth = bearer(api, otto)
+        switched = api.request.put(
+            f"/api/v1/sessions/{sid}/seating",
+            data={"mode": "ranked", "ranking_deadline": tomorrow},
+            headers=otto_auth,
+        )
+        assert switched.status == 200, switched.text()
+        tables = switched.json()["tables"]
+        english = next(t for t in tables if t["language"] == "en")
+        ranked = api.request.put(
+            f"/api/v1/sessions/{sid}/preferences", data={"tables": [english["id"]]}, headers=bearer(api, ana)
+        )
+        assert ranked.status == 200, ranked.text()
+        page.reload()
+        expect(page.locator("[data-seating-run]")).to_be_enabled()
+
+        # Otto seats everyone from elsewhere; Olga's open page follows without a reload.
+        assert api.request.post(f"/api/v1/sessions/{sid}/seating/run", headers=otto_auth).status == 200
+
+        notice = page.locator("[data-seating-notice]")
+        expect(notice).to_have_text("Seating done: 0 people could not be seated.")
+        expect(page.locator(f".seating-table[data-table-id='{english['id']}']")).to_contain_text("Ana Ruiz")
+        expect(page.locator("[data-seating-run]")).to_be_hidden()
+    finally:
+        api.close()
+        context.close()
+
+
 def stop_timer(live_server):
     async def stop() -> None:
         live_server.app.state.networking_timer.stop()
