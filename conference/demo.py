@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference import chat, meetings, polls, programme, qa
+from conference import accounts, chat, meetings, polls, programme, qa
 from conference.db.models import Theme, User
 from conference.errors import AppError
 from conference.matchmaking.population import DEFAULT_THEMES, display_profiles, generate_population
@@ -23,20 +23,8 @@ from conference.realtime.channels import session_channel
 EMAIL_PREFIX = "demo-"
 EMAIL_DOMAIN = "example.org"
 DEMO_ATTENDEES = 150
-PROFILE_KEYS = (
-    "name",
-    "organisation",
-    "org_type",
-    "job_title",
-    "country",
-    "themes",
-    "offers",
-    "seeks",
-    "languages",
-    "timezone",
-    "bio",
-    "listed",
-)
+# Every profile field but `contact` (demo people share no contact details).
+PROFILE_KEYS = tuple(key for key in accounts.PROFILE_FIELDS if key != "contact")
 
 CHAT = (
     "Hello from {city}! Glad to be here.",

@@ -1,6 +1,8 @@
 // Shared by the organiser pages: a CSRF-aware JSON client, a DOM builder, field errors, time helpers.
 // User text only ever reaches the page through textContent or attribute values.
 
+import { el, uniqueId } from "./dom.js";
+
 export function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 }
@@ -42,31 +44,7 @@ function problem(code, message) {
   return { error: { code, message, fields: {} } };
 }
 
-/** el("li", {class: "x", dataset: {id: 3}, onclick: fn}, "text", child): strings become text nodes. */
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
-    else if (key === "checked" || key === "selected" || key === "disabled" || key === "required") node[key] = Boolean(value);
-    else if (key === "value") node.value = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-let uid = 0;
-export function uniqueId(prefix) {
-  uid += 1;
-  return `${prefix}-${uid}`;
-}
+export { el, uniqueId };
 
 /**
  * A labelled field with an error slot: {wrap, input, error}. `control` is an element or a tag name.

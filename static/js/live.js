@@ -2,6 +2,8 @@
 // that any room kind reuses with its own channel (session rooms, breakouts, tables, meetings, DMs).
 // User text only ever reaches the page through textContent.
 
+import { el, uniqueId } from "./dom.js";
+
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30000;
 // Some proxies drop sockets that stay silent for 30-60 s, and a dead link is only noticed on write.
@@ -11,30 +13,7 @@ const CONNECT_TIMEOUT_MS = 10000;
 const REQUEST_TIMEOUT_MS = 15000;
 const MAX_BODY_CHARS = 2000;
 
-/** Build an element: el("li", {class: "x", dataset: {id: 3}}, "text", child). Strings become text. */
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-let uid = 0;
-/** A page-unique id for label/aria wiring. */
-export function uniqueId(prefix) {
-  uid += 1;
-  return `${prefix}-${uid}`;
-}
+export { el, uniqueId };
 
 /**
  * An embedded player with a link before it that jumps past it: a keyboard user is never stuck inside a
