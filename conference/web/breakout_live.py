@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -17,11 +17,11 @@ from conference.db.models import User
 from conference.realtime import channels
 from conference.realtime.channels import Channel, breakout_channel, session_channel
 from conference.video import video_url_for
+from conference.web.timer import POLL_SECS, DeadlineTimer
 
 logger = logging.getLogger(__name__)
 
-# How often the timer looks for rounds opened or extended by another process even when not woken.
-POLL_SECS = 10.0
+# How long the app's shutdown waits for the timer's current look.
 STOP_SECS = 10.0
 
 
@@ -124,57 +124,15 @@ async def on_session_join(app: Starlette, user: User, session_id: int) -> None:
         await publish_summary(app, state)
 
 
-class BreakoutTimer:
+class BreakoutTimer(DeadlineTimer):
     """Closes rounds whose time is up, whether or not a moderator is connected.
 
     Open rounds live in the database, so after a restart the timer finds them on its first look.
     """
 
-    def __init__(self, app: Starlette) -> None:
-        self.app = app
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._looking = False
-        self._looks = 0
-        self._looked = asyncio.Condition()
+    name = "breakout"
 
-    def wake(self) -> None:
-        """Look again now (a round was opened or its end moved)."""
-        self._wake.set()
-
-    def stop(self) -> None:
-        """Ends `run` once the current look is over (cancelling it mid-query would leave the database
-        driver answering a closed event loop)."""
-        self._stopping = True
-        self._wake.set()
-
-    async def look_now(self) -> None:
-        """Wakes the timer and returns once it has looked at the database after this call."""
-        async with self._looked:
-            # A look already under way may have read the database before the caller's change.
-            target = self._looks + (2 if self._looking else 1)
-            self.wake()
-            await self._looked.wait_for(lambda: self._looks >= target)
-
-    async def run(self) -> None:
-        while not self._stopping:
-            self._wake.clear()
-            self._looking = True
-            try:
-                timeout = await self._close_due()
-            except Exception:  # a database hiccup must not stop the timer for good
-                logger.exception("breakout timer failed; retrying in %s s", POLL_SECS)
-                timeout = POLL_SECS
-            async with self._looked:
-                self._looking = False
-                self._looks += 1
-                self._looked.notify_all()
-            if self._stopping:
-                return
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
-
-    async def _close_due(self) -> float:
+    async def look(self) -> float:
         """Closes what is due and returns how long to wait for the next deadline."""
         db = self.app.state.db
         async with db.reader() as reader:

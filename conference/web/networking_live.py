@@ -20,10 +20,10 @@ from conference.realtime import channels
 from conference.realtime.channels import meeting_channel, networking_channel
 from conference.recommendations import Recommender
 from conference.video import video_url_for
+from conference.web.timer import POLL_SECS, DeadlineTimer
 
 logger = logging.getLogger(__name__)
 
-POLL_SECS = 10.0
 STOP_SECS = 10.0
 
 
@@ -165,49 +165,14 @@ async def end_rounds(
         await app.state.recommender.refresh()  # partners met: never recommended to each other again
 
 
-class NetworkingTimer:
+class NetworkingTimer(DeadlineTimer):
     """Ends speed-networking rounds when their time is up and seats ranked roundtables at their
     deadline, whether or not anyone is connected. Both live in the database, so after a restart the
     timer finds them on its first look."""
 
-    def __init__(self, app: Starlette) -> None:
-        self.app = app
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._looks = 0
-        self._looked = asyncio.Condition()
+    name = "networking"
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-
-    async def look_now(self) -> None:
-        """Wakes the timer and returns once it has finished a look that started after this call."""
-        async with self._looked:
-            target = self._looks + 2
-            self.wake()
-            await self._looked.wait_for(lambda: self._looks >= target or self._stopping)
-
-    async def run(self) -> None:
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                timeout = await self._look()
-            except Exception:  # a database hiccup must not stop the timer for good
-                logger.exception("networking timer failed; retrying in %s s", POLL_SECS)
-                timeout = POLL_SECS
-            async with self._looked:
-                self._looks += 1
-                self._looked.notify_all()
-            if self._stopping:
-                return
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
-
-    async def _look(self) -> float:
+    async def look(self) -> float:
         db = self.app.state.db
         now = utcnow()
         async with db.reader() as reader:
